@@ -1,0 +1,37 @@
+# Every target does the set-up it needs: a fresh clone only needs `make run` or `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+# TensorFlow and Rasa talk a lot on start-up; keep the output to what matters.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup test lint bench clean
+
+setup: $(STAMP)
+
+# The stamp's name carries a hash of pyproject.toml: a changed dependency list installs again,
+# an unchanged one is skipped.
+$(STAMP):
+	@PY310=$$(PYENV_VERSION=3.10.13 command -v python3.10 2>/dev/null || true); \
+	if [ -z "$$PY310" ] || ! PYENV_VERSION=3.10.13 "$$PY310" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	  echo "error: Python 3.10 is required (Rasa 3.6 supports 3.8-3.10); install it, e.g. 'pyenv install 3.10.13'." >&2; exit 1; \
+	fi; \
+	if [ ! -x $(PY) ]; then PYENV_VERSION=3.10.13 "$$PY310" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade "pip>=24,<25"
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""The eligibility engine: one implementation of RULES.md for the actions, the CLI and the tests."""
+
+from bot.eligibility.engine import (
+    ELIGIBLE,
+    INCOMPLETE,
+    NOT_ELIGIBLE,
+    RequirementResult,
+    Verdict,
+    evaluate,
+    next_fact,
+    relevant_open_facts,
+)
+from bot.eligibility.facts import DONT_KNOW, FACT_SPECS, QUESTION_ORDER, FactError, Facts
+from bot.eligibility.report import render_report
+from bot.eligibility.requirements import MET, PENDING, REQUIREMENT_CODES, REQUIREMENTS, UNKNOWN, UNMET
+from bot.eligibility.rules import RuleSet, current_ruleset
+
+__all__ = [
+    "DONT_KNOW", "ELIGIBLE", "FACT_SPECS", "INCOMPLETE", "MET", "NOT_ELIGIBLE", "PENDING",
+    "QUESTION_ORDER", "REQUIREMENTS", "REQUIREMENT_CODES", "UNKNOWN", "UNMET", "FactError", "Facts",
+    "RequirementResult", "RuleSet", "Verdict", "current_ruleset", "evaluate", "next_fact",
+    "relevant_open_facts", "render_report",
+]  # fmt: skip

@@ -1,0 +1,183 @@
+"""evaluate(facts) -> Verdict, next_fact(facts), and the verdict's payload and report."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.eligibility.facts import QUESTION_ORDER, Facts, json_value
+from bot.eligibility.requirements import (
+    MET,
+    PENDING,
+    REQUIREMENTS,
+    UNKNOWN,
+    UNMET,
+    Outcome,
+    Requirement,
+    probe_values,
+)
+from bot.eligibility.rules import RuleSet, current_ruleset
+from bot.eligibility.texts import render_text
+from bot.i18n import Message, check_language
+
+ELIGIBLE, NOT_ELIGIBLE, INCOMPLETE = "eligible", "not_eligible", "incomplete"
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    requirement: Requirement
+    outcome: Outcome
+
+    @property
+    def code(self) -> str:
+        return self.requirement.code
+
+    @property
+    def status(self) -> str:
+        return self.outcome.status
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    rules: RuleSet
+    facts: Facts
+    results: tuple[RequirementResult, ...]
+    warnings: tuple[Message, ...]
+
+    def codes_with(self, status: str) -> list[str]:
+        return [r.code for r in self.results if r.status == status]
+
+    def result(self, code: str) -> RequirementResult:
+        return next(r for r in self.results if r.code == code)
+
+    def next_steps(self) -> list[Message]:
+        """What to do, in order: each gap's step, then the application process when nothing blocks."""
+        steps = [r.outcome.next_step for r in self.results if r.status in (UNMET, UNKNOWN)]
+        waiting = [r.outcome.next_step for r in self.results if r.status == PENDING]
+        if self.status == ELIGIBLE:
+            steps += [Message("process.apply"), Message("process.credit_check"), *waiting]
+            steps.append(Message("process.assessment"))
+        else:
+            steps += waiting
+        if self.status == NOT_ELIGIBLE:
+            steps.append(Message("process.check_again"))
+        return [step for step in steps if step is not None]
+
+    def explanation(self) -> list[dict[str, Any]]:
+        """For each requirement: the facts and rule-set values that decided it, and how."""
+        values = self.rules.values()
+        used = {
+            "revenue": ["min_csp_revenue_usd", "revenue_window_months"],
+            "csp_tenure": ["min_indirect_months"],
+            "managed_services": ["min_managed_services"],
+            "support": ["qualifying_support_plans"],
+        }
+        return [
+            {
+                "code": r.code,
+                "status": r.status,
+                "source": r.requirement.source_reference,
+                "facts": {k: self._fact_state(k) for k in r.requirement.facts},
+                "rules": {name: json_value(values[name]) for name in used.get(r.code, [])},
+                "decided_by": r.outcome.reason,
+            }
+            for r in self.results
+        ]
+
+    def _fact_state(self, key: str) -> Any:
+        if self.facts.is_known(key):
+            return json_value(self.facts.get(key))
+        return "dont_know" if key in self.facts.dont_know else None
+
+    def to_payload(self, lang: str, explain: bool = False) -> dict[str, Any]:
+        """The verdict payload of CONTRACT.md §3, in `lang`."""
+        check_language(lang)
+        payload: dict[str, Any] = {
+            "type": "eligibility_verdict",
+            "status": self.status,
+            "language": lang,
+            "rules_version": self.rules.rules_version,
+            "requirements": [
+                {
+                    "code": r.code,
+                    "status": r.status,
+                    "title": r.requirement.title[lang],
+                    "detail": render_text(r.outcome.detail, lang),
+                    "next_step": render_text(r.outcome.next_step, lang) if r.outcome.next_step else None,
+                }
+                for r in self.results
+            ],
+            "unmet": self.codes_with(UNMET),
+            "unknown": self.codes_with(UNKNOWN),
+            "summary": render_text(Message(f"status.{self.status}"), lang),
+            "next_steps": [render_text(step, lang) for step in self.next_steps()],
+            "warnings": [render_text(w, lang) for w in self.warnings],
+            "facts": self.facts.to_json(),
+            "dont_know": sorted(self.facts.dont_know),
+            "as_of": self.facts.as_of.isoformat(),
+        }
+        if explain:
+            payload["explanation"] = self.explanation()
+        return payload
+
+
+def _overall(statuses: list[str]) -> str:
+    if UNMET in statuses:
+        return NOT_ELIGIBLE
+    if UNKNOWN in statuses:
+        return INCOMPLETE
+    return ELIGIBLE
+
+
+def _warnings(facts: Facts, rules: RuleSet, statuses: list[str]) -> tuple[Message, ...]:
+    warnings = []
+    if facts.get("support_plan") in rules.qualifying_support_plans and facts.get("credit_check_passed") is False:
+        warnings.append(Message("warning.plan_before_credit_check"))
+    if facts.get("is_direct_bill_partner") and UNMET in statuses:
+        warnings.append(Message("warning.existing_partner_at_risk"))
+    return tuple(warnings)
+
+
+def evaluate(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> Verdict:
+    """Decide every requirement and the overall status by one rule set (the current one by default)."""
+    facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
+    rules = rules or current_ruleset()
+    results = tuple(RequirementResult(req, req.decide(facts, rules)) for req in REQUIREMENTS)
+    statuses = [r.status for r in results]
+    return Verdict(_overall(statuses), rules, facts, results, _warnings(facts, rules, statuses))
+
+
+def could_change(requirement: Requirement, key: str, facts: Facts, rules: RuleSet) -> bool:
+    """Whether some answer to the open fact `key` can change the requirement's status.
+
+    The requirement's other open facts are tried with every value too (and left open), so a fact
+    counts as relevant as long as some combination of future answers makes it matter.
+    """
+    others = [k for k in requirement.facts if k != key and facts.is_open(k)]
+    choices = [(*probe_values(requirement, k, rules), None) for k in others]
+    for combination in itertools.product(*choices):
+        base = facts.with_values(dict(zip(others, combination, strict=True)))
+        statuses = {requirement.decide(base.with_values({key: v}), rules).status for v in probe_values(requirement, key, rules)}
+        if len(statuses) > 1:
+            return True
+    return False
+
+
+def relevant_open_facts(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> list[str]:
+    """Every open fact that could still change the verdict, in question order."""
+    facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
+    rules = rules or current_ruleset()
+    return [
+        key
+        for key in QUESTION_ORDER
+        if facts.is_open(key) and any(could_change(r, key, facts, rules) for r in REQUIREMENTS if key in r.facts)
+    ]
+
+
+def next_fact(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> str | None:
+    """The open fact to ask next, or None when no open fact can change the verdict."""
+    relevant = relevant_open_facts(facts, rules)
+    return relevant[0] if relevant else None

@@ -1,0 +1,37 @@
+"""The readable verdict a support agent pastes into an e-mail."""
+
+from __future__ import annotations
+
+import json
+
+from bot.eligibility.engine import Verdict
+from bot.eligibility.texts import render_text
+from bot.i18n import Message
+
+# Plain characters so that the report survives any e-mail client or terminal.
+_MARKS = {"met": "[x]", "unmet": "[ ]", "unknown": "[?]", "pending": "[~]"}
+
+
+def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
+    lines = [render_text(Message(f"status.{verdict.status}"), lang), ""]
+    for result in verdict.results:
+        mark = _MARKS[result.status]
+        status = render_text(Message(f"mark.{result.status}"), lang)
+        detail = render_text(result.outcome.detail, lang)
+        lines.append(f"{mark} {result.requirement.title[lang]} ({status}): {detail}")
+    steps = verdict.next_steps()
+    if steps:
+        lines += ["", render_text(Message("heading.next_steps"), lang)]
+        lines += [f"{i}. {render_text(step, lang)}" for i, step in enumerate(steps, 1)]
+    if verdict.warnings:
+        lines += ["", render_text(Message("heading.warnings"), lang)]
+        lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
+    lines += ["", render_text(Message("heading.rules", {"version": verdict.rules.rules_version}), lang)]
+    if explain:
+        lines += ["", render_text(Message("heading.explanation"), lang)]
+        for item in verdict.explanation():
+            facts = json.dumps(item["facts"], ensure_ascii=False)
+            rules = json.dumps(item["rules"], ensure_ascii=False)
+            lines.append(f"- {item['code']}: {item['status']} <- {item['decided_by']}; facts {facts}; rules {rules}")
+            lines.append(f"  {item['source']}")
+    return "\n".join(lines)

@@ -1,0 +1,203 @@
+"""The eight requirements of the source, one rule each, declared once.
+
+Each rule reads only its own facts and the rule set's parameters and returns an Outcome: a status,
+the reason or gap, the next step, and the values that decided it (for `--explain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bot.eligibility.facts import BOOL, CHOICE, FACT_SPECS, Facts, add_months
+from bot.eligibility.rules import RuleSet
+from bot.i18n import Message, Money, Month
+
+MET, UNMET, UNKNOWN, PENDING = "met", "unmet", "unknown", "pending"
+STATUSES = (MET, UNMET, UNKNOWN, PENDING)
+SOURCE = "shared/seeds/000_76fae18cfbd567c1.txt"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    detail: Message
+    next_step: Message | None = None
+    # Which comparison decided, in words a support agent can read ("850000 >= 300000").
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str
+    title: dict[str, str]
+    source_row: str
+    facts: tuple[str, ...]
+    decide: Callable[[Facts, RuleSet], Outcome]
+    # The rule-set parameter that bounds a numeric fact: its threshold and zero are the values
+    # worth trying when asking whether an open fact could still change this requirement.
+    thresholds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source_reference(self) -> str:
+        return f"{SOURCE}, table row '{self.source_row}'"
+
+
+def _unknown(code: str, facts: Facts, keys: tuple[str, ...]) -> Outcome:
+    missing = facts.unknown(keys)
+    return Outcome(
+        UNKNOWN,
+        Message(f"req.{code}.unknown"),
+        Message("step.find_out", {"items": _where_list(missing)}),
+        reason="unknown: " + ", ".join(missing),
+    )
+
+
+def _where_list(keys: list[str]) -> Message:
+    return Message("list." + str(len(keys)), {f"item{i}": Message(f"fact.{k}.where") for i, k in enumerate(keys)})
+
+
+def _yes_no(code: str, key: str) -> Callable[[Facts, RuleSet], Outcome]:
+    """A requirement decided by one yes/no fact."""
+
+    def decide(facts: Facts, rules: RuleSet) -> Outcome:
+        value = facts.get(key)
+        if value is None:
+            return _unknown(code, facts, (key,))
+        if value:
+            return Outcome(MET, Message(f"req.{code}.met"), reason=f"{key} = true")
+        return Outcome(UNMET, Message(f"req.{code}.unmet"), Message(f"req.{code}.step"), reason=f"{key} = false")
+
+    return decide
+
+
+def decide_support(facts: Facts, rules: RuleSet) -> Outcome:
+    """RULES.md's decision table: the plan may only be bought after the credit check is passed."""
+    first_line = facts.get("first_line_support")
+    plan = facts.get("support_plan")
+    credit = facts.get("credit_check_passed")
+    if first_line is False:
+        return Outcome(
+            UNMET, Message("req.support.no_first_line"), Message("req.support.step_first_line"),
+            reason="first_line_support = false",
+        )  # fmt: skip
+    if first_line is None:
+        return _unknown("support", facts, ("first_line_support",))
+    if plan in rules.qualifying_support_plans:
+        return Outcome(
+            MET, Message("req.support.met", {"plan": Message(f"plan.{plan}")}),
+            reason=f"first_line_support = true, support_plan = {plan}",
+        )  # fmt: skip
+    if plan is None:
+        return _unknown("support", facts, ("support_plan",))
+    if credit:
+        return Outcome(
+            UNMET, Message("req.support.no_plan"), Message("req.support.step_buy_plan"),
+            reason="support_plan = none, credit_check_passed = true",
+        )  # fmt: skip
+    return Outcome(
+        PENDING, Message("req.support.pending"), Message("req.support.step_wait_for_credit_check"),
+        reason=f"support_plan = none, credit_check_passed = {'false' if credit is False else 'unknown'}",
+    )  # fmt: skip
+
+
+def decide_revenue(facts: Facts, rules: RuleSet) -> Outcome:
+    revenue = facts.get("csp_revenue_usd")
+    if revenue is None:
+        return _unknown("revenue", facts, ("csp_revenue_usd",))
+    minimum = rules.min_csp_revenue_usd
+    params = {"revenue": Money(revenue), "minimum": Money(minimum), "window": rules.revenue_window_months}
+    if revenue >= minimum:
+        return Outcome(MET, Message("req.revenue.met", params), reason=f"{revenue} >= {minimum}")
+    gap = {"gap": Money(minimum - revenue), **params}
+    return Outcome(
+        UNMET, Message("req.revenue.unmet", gap), Message("req.revenue.step", params),
+        reason=f"{revenue} < {minimum}",
+    )  # fmt: skip
+
+
+def decide_tenure(facts: Facts, rules: RuleSet) -> Outcome:
+    months = facts.get("indirect_months")
+    if months is None:
+        return _unknown("csp_tenure", facts, ("indirect_months",))
+    minimum = rules.min_indirect_months
+    params = {"months": months, "minimum": minimum, "count": months}
+    if months >= minimum:
+        return Outcome(MET, Message("req.csp_tenure.met", params), reason=f"{months} >= {minimum}")
+    missing = minimum - months
+    gap: dict[str, Any] = {**params, "missing": missing, "count": missing}
+    since = facts.get("indirect_since")
+    if since is not None:
+        earliest = Month(add_months(since, minimum))
+        detail = Message("req.csp_tenure.unmet_since", {**gap, "earliest": earliest})
+    else:
+        detail = Message("req.csp_tenure.unmet", gap)
+    return Outcome(UNMET, detail, Message("req.csp_tenure.step"), reason=f"{months} < {minimum}")
+
+
+def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
+    count = facts.get("managed_services")
+    if count is None:
+        return _unknown("managed_services", facts, ("managed_services",))
+    minimum = rules.min_managed_services
+    if count >= minimum:
+        return Outcome(
+            MET, Message("req.managed_services.met", {"count": count}), reason=f"{count} >= {minimum}"
+        )
+    return Outcome(
+        UNMET, Message("req.managed_services.unmet", {"count": minimum - count, "have": count}),
+        Message("req.managed_services.step"), reason=f"{count} < {minimum}",
+    )  # fmt: skip
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(
+        "partner_id", {"de": "PartnerID", "en": "PartnerID"}, "PartnerID",
+        ("partner_id_active",), _yes_no("partner_id", "partner_id_active"),
+    ),
+    Requirement(
+        "endorsement", {"de": "Zustimmung", "en": "Endorsement"}, "Zustimmung",
+        ("signing_authority",), _yes_no("endorsement", "signing_authority"),
+    ),
+    Requirement(
+        "support", {"de": "Support", "en": "Support"}, "Support",
+        ("first_line_support", "support_plan", "credit_check_passed"), decide_support,
+    ),
+    Requirement(
+        "revenue", {"de": "Umsatzanforderung", "en": "Revenue requirement"}, "Umsatzanforderung",
+        ("csp_revenue_usd",), decide_revenue, {"csp_revenue_usd": "min_csp_revenue_usd"},
+    ),
+    Requirement(
+        "csp_tenure", {"de": "CSP-Anforderung", "en": "CSP requirement"}, "CSP-Anforderung",
+        ("indirect_months",), decide_tenure, {"indirect_months": "min_indirect_months"},
+    ),
+    Requirement(
+        "accounts_receivable", {"de": "Debitoren", "en": "Accounts receivable"}, "Debitoren",
+        ("billing_infrastructure",), _yes_no("accounts_receivable", "billing_infrastructure"),
+    ),
+    Requirement(
+        "capabilities", {"de": "Capabilities", "en": "Capabilities"}, "Capabilities",
+        ("capabilities",), _yes_no("capabilities", "capabilities"),
+    ),
+    Requirement(
+        "managed_services", {"de": "Managed Services", "en": "Managed services"}, "Managed Services",
+        ("managed_services",), decide_managed_services, {"managed_services": "min_managed_services"},
+    ),
+)  # fmt: skip
+
+REQUIREMENT_CODES = tuple(r.code for r in REQUIREMENTS)
+BY_CODE = {r.code: r for r in REQUIREMENTS}
+
+
+def probe_values(requirement: Requirement, key: str, rules: RuleSet) -> tuple[Any, ...]:
+    """Values of an open fact that stand for every case its rule distinguishes."""
+    spec = FACT_SPECS[key]
+    if spec.kind == BOOL:
+        return (True, False)
+    if spec.kind == CHOICE:
+        return spec.choices
+    threshold = getattr(rules, requirement.thresholds[key])
+    zero = Decimal(0) if isinstance(threshold, Decimal) else 0
+    return (zero, threshold)
