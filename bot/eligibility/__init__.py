@@ -12,7 +12,14 @@ from bot.eligibility.engine import (
 )
 from bot.eligibility.facts import DONT_KNOW, FACT_SPECS, QUESTION_ORDER, FactError, Facts
 from bot.eligibility.report import render_report
-from bot.eligibility.requirements import MET, PENDING, REQUIREMENT_CODES, REQUIREMENTS, UNKNOWN, UNMET
+from bot.eligibility.requirements import (
+    MET,
+    PENDING,
+    REQUIREMENT_CODES,
+    REQUIREMENTS,
+    UNKNOWN,
+    UNMET,
+)
 from bot.eligibility.rules import RuleSet, current_ruleset
 
 __all__ = [

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.eligibility.facts import QUESTION_ORDER, Facts, json_value
 from bot.eligibility.requirements import (
-    MET,
     PENDING,
     REQUIREMENTS,
     UNKNOWN,
@@ -106,7 +105,9 @@ class Verdict:
                     "status": r.status,
                     "title": r.requirement.title[lang],
                     "detail": render_text(r.outcome.detail, lang),
-                    "next_step": render_text(r.outcome.next_step, lang) if r.outcome.next_step else None,
+                    "next_step": render_text(r.outcome.next_step, lang)
+                    if r.outcome.next_step
+                    else None,
                 }
                 for r in self.results
             ],
@@ -134,7 +135,10 @@ def _overall(statuses: list[str]) -> str:
 
 def _warnings(facts: Facts, rules: RuleSet, statuses: list[str]) -> tuple[Message, ...]:
     warnings = []
-    if facts.get("support_plan") in rules.qualifying_support_plans and facts.get("credit_check_passed") is False:
+    if (
+        facts.get("support_plan") in rules.qualifying_support_plans
+        and facts.get("credit_check_passed") is False
+    ):
         warnings.append(Message("warning.plan_before_credit_check"))
     if facts.get("is_direct_bill_partner") and UNMET in statuses:
         warnings.append(Message("warning.existing_partner_at_risk"))
@@ -160,20 +164,26 @@ def could_change(requirement: Requirement, key: str, facts: Facts, rules: RuleSe
     choices = [(*probe_values(requirement, k, rules), None) for k in others]
     for combination in itertools.product(*choices):
         base = facts.with_values(dict(zip(others, combination, strict=True)))
-        statuses = {requirement.decide(base.with_values({key: v}), rules).status for v in probe_values(requirement, key, rules)}
+        statuses = {
+            requirement.decide(base.with_values({key: v}), rules).status
+            for v in probe_values(requirement, key, rules)
+        }
         if len(statuses) > 1:
             return True
     return False
 
 
-def relevant_open_facts(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> list[str]:
+def relevant_open_facts(
+    facts: Facts | Mapping[str, Any], rules: RuleSet | None = None
+) -> list[str]:
     """Every open fact that could still change the verdict, in question order."""
     facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
     rules = rules or current_ruleset()
     return [
         key
         for key in QUESTION_ORDER
-        if facts.is_open(key) and any(could_change(r, key, facts, rules) for r in REQUIREMENTS if key in r.facts)
+        if facts.is_open(key)
+        and any(could_change(r, key, facts, rules) for r in REQUIREMENTS if key in r.facts)
     ]
 
 

@@ -124,11 +124,11 @@ def _as_decimal(fact: str, value: Any) -> Decimal:
         raise _error(fact, "error.not_a_number", value=_shown(value)) from None
 
 
-def _check_range(spec: FactSpec, number: Decimal) -> None:
+def _check_range(spec: FactSpec, number: Decimal, raw: Any) -> None:
     if spec.minimum is not None and number < spec.minimum:
-        raise _error(spec.key, "error.below_minimum", value=number, minimum=spec.minimum)
+        raise _error(spec.key, "error.below_minimum", value=_shown(raw), minimum=spec.minimum)
     if spec.maximum is not None and number > spec.maximum:
-        raise _error(spec.key, "error.above_maximum", value=number, maximum=spec.maximum)
+        raise _error(spec.key, "error.above_maximum", value=_shown(raw), maximum=spec.maximum)
 
 
 def _country_codes() -> dict[str, str]:
@@ -143,6 +143,7 @@ def _country_codes() -> dict[str, str]:
 
 
 _COUNTRIES = _country_codes()
+_PARTNER_ID_PATTERN = re.compile(rf"\d{{1,{MAX_PARTNER_ID_DIGITS}}}")
 _MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -158,22 +159,26 @@ def validate_fact(key: str, value: Any, as_of: dt.date) -> Any:
     if spec.kind == CHOICE:
         normalised = value.strip().casefold() if isinstance(value, str) else None
         if normalised not in spec.choices:
-            raise _error(key, "error.not_a_choice", value=_shown(value), choices=", ".join(spec.choices))
+            raise _error(
+                key, "error.not_a_choice", value=_shown(value), choices=", ".join(spec.choices)
+            )
         return normalised
     if spec.kind == MONEY:
         number = _as_decimal(key, value)
-        _check_range(spec, number)
+        _check_range(spec, number, value)
         return number
     if spec.kind in (MONTHS, COUNT):
         number = _as_decimal(key, value)
         if number != number.to_integral_value():
             raise _error(key, "error.not_whole", value=_shown(value))
-        _check_range(spec, number)
+        _check_range(spec, number, value)
         return int(number)
     if spec.kind == DIGITS:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not re.fullmatch(r"\d{1,%d}" % MAX_PARTNER_ID_DIGITS, text.strip()):
-            raise _error(key, "error.not_digits", value=_shown(value), maximum=MAX_PARTNER_ID_DIGITS)
+        if not isinstance(text, str) or not _PARTNER_ID_PATTERN.fullmatch(text.strip()):
+            raise _error(
+                key, "error.not_digits", value=_shown(value), maximum=MAX_PARTNER_ID_DIGITS
+            )
         return text.strip()
     if spec.kind == COUNTRY:
         code = _COUNTRIES.get(value.strip().casefold()) if isinstance(value, str) else None
@@ -235,7 +240,11 @@ class Facts:
         # One month of slack: "14 months" and a start 15 calendar months ago mean the same partner.
         if stated is not None and abs(stated - months) > 1:
             raise _error(
-                "indirect_months", "error.tenure_contradiction", months=stated, since=since.strftime("%Y-%m"), derived=months
+                "indirect_months",
+                "error.tenure_contradiction",
+                months=stated,
+                since=since.strftime("%Y-%m"),
+                derived=months,
             )
         return replace(
             self,

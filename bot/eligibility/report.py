@@ -26,12 +26,17 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
     if verdict.warnings:
         lines += ["", render_text(Message("heading.warnings"), lang)]
         lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
-    lines += ["", render_text(Message("heading.rules", {"version": verdict.rules.rules_version}), lang)]
+    lines += [
+        "",
+        render_text(Message("heading.rules", {"version": verdict.rules.rules_version}), lang),
+    ]
     if explain:
         lines += ["", render_text(Message("heading.explanation"), lang)]
         for item in verdict.explanation():
             facts = json.dumps(item["facts"], ensure_ascii=False)
             rules = json.dumps(item["rules"], ensure_ascii=False)
-            lines.append(f"- {item['code']}: {item['status']} <- {item['decided_by']}; facts {facts}; rules {rules}")
+            lines.append(
+                f"- {item['code']}: {item['status']} <- {item['decided_by']}; facts {facts}; rules {rules}"
+            )
             lines.append(f"  {item['source']}")
     return "\n".join(lines)

@@ -56,7 +56,10 @@ def _unknown(code: str, facts: Facts, keys: tuple[str, ...]) -> Outcome:
 
 
 def _where_list(keys: list[str]) -> Message:
-    return Message("list." + str(len(keys)), {f"item{i}": Message(f"fact.{k}.where") for i, k in enumerate(keys)})
+    return Message(
+        "list." + str(len(keys)),
+        {f"item{i}": Message(f"fact.{k}.where") for i, k in enumerate(keys)},
+    )
 
 
 def _yes_no(code: str, key: str) -> Callable[[Facts, RuleSet], Outcome]:
@@ -68,7 +71,12 @@ def _yes_no(code: str, key: str) -> Callable[[Facts, RuleSet], Outcome]:
             return _unknown(code, facts, (key,))
         if value:
             return Outcome(MET, Message(f"req.{code}.met"), reason=f"{key} = true")
-        return Outcome(UNMET, Message(f"req.{code}.unmet"), Message(f"req.{code}.step"), reason=f"{key} = false")
+        return Outcome(
+            UNMET,
+            Message(f"req.{code}.unmet"),
+            Message(f"req.{code}.step"),
+            reason=f"{key} = false",
+        )
 
     return decide
 
@@ -108,7 +116,11 @@ def decide_revenue(facts: Facts, rules: RuleSet) -> Outcome:
     if revenue is None:
         return _unknown("revenue", facts, ("csp_revenue_usd",))
     minimum = rules.min_csp_revenue_usd
-    params = {"revenue": Money(revenue), "minimum": Money(minimum), "window": rules.revenue_window_months}
+    params = {
+        "revenue": Money(revenue),
+        "minimum": Money(minimum),
+        "window": rules.revenue_window_months,
+    }
     if revenue >= minimum:
         return Outcome(MET, Message("req.revenue.met", params), reason=f"{revenue} >= {minimum}")
     gap = {"gap": Money(minimum - revenue), **params}
@@ -144,7 +156,9 @@ def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
     minimum = rules.min_managed_services
     if count >= minimum:
         return Outcome(
-            MET, Message("req.managed_services.met", {"count": count}), reason=f"{count} >= {minimum}"
+            MET,
+            Message("req.managed_services.met", {"count": count}),
+            reason=f"{count} >= {minimum}",
         )
     return Outcome(
         UNMET, Message("req.managed_services.unmet", {"count": minimum - count, "have": count}),

@@ -92,22 +92,34 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "Still open: your CSP cloud revenue of the last twelve months as an indirect reseller.",
     },
     "req.csp_tenure.met": {
-        "de": {"one": "{months} Monat als indirekter Wiederverkäufer – mindestens {minimum} sind gefordert.",
-               "other": "{months} Monate als indirekter Wiederverkäufer – mindestens {minimum} sind gefordert."},
-        "en": {"one": "{months} month as an indirect reseller – at least {minimum} required.",
-               "other": "{months} months as an indirect reseller – at least {minimum} required."},
+        "de": {
+            "one": "{months} Monat als indirekter Wiederverkäufer – mindestens {minimum} sind gefordert.",
+            "other": "{months} Monate als indirekter Wiederverkäufer – mindestens {minimum} sind gefordert.",
+        },
+        "en": {
+            "one": "{months} month as an indirect reseller – at least {minimum} required.",
+            "other": "{months} months as an indirect reseller – at least {minimum} required.",
+        },
     },
     "req.csp_tenure.unmet": {
-        "de": {"one": "Noch {missing} Monat als indirekter Wiederverkäufer nötig ({months} von {minimum}).",
-               "other": "Noch {missing} Monate als indirekter Wiederverkäufer nötig ({months} von {minimum})."},
-        "en": {"one": "{missing} more month as an indirect reseller needed ({months} of {minimum}).",
-               "other": "{missing} more months as an indirect reseller needed ({months} of {minimum})."},
+        "de": {
+            "one": "Noch {missing} Monat als indirekter Wiederverkäufer nötig ({months} von {minimum}).",
+            "other": "Noch {missing} Monate als indirekter Wiederverkäufer nötig ({months} von {minimum}).",
+        },
+        "en": {
+            "one": "{missing} more month as an indirect reseller needed ({months} of {minimum}).",
+            "other": "{missing} more months as an indirect reseller needed ({months} of {minimum}).",
+        },
     },
     "req.csp_tenure.unmet_since": {
-        "de": {"one": "Noch {missing} Monat als indirekter Wiederverkäufer nötig ({months} von {minimum}) – frühestens im {earliest}.",
-               "other": "Noch {missing} Monate als indirekter Wiederverkäufer nötig ({months} von {minimum}) – frühestens im {earliest}."},
-        "en": {"one": "{missing} more month as an indirect reseller needed ({months} of {minimum}) – earliest in {earliest}.",
-               "other": "{missing} more months as an indirect reseller needed ({months} of {minimum}) – earliest in {earliest}."},
+        "de": {
+            "one": "Noch {missing} Monat als indirekter Wiederverkäufer nötig ({months} von {minimum}) – frühestens im {earliest}.",
+            "other": "Noch {missing} Monate als indirekter Wiederverkäufer nötig ({months} von {minimum}) – frühestens im {earliest}.",
+        },
+        "en": {
+            "one": "{missing} more month as an indirect reseller needed ({months} of {minimum}) – earliest in {earliest}.",
+            "other": "{missing} more months as an indirect reseller needed ({months} of {minimum}) – earliest in {earliest}.",
+        },
     },
     "req.csp_tenure.step": {
         "de": "Wickeln Sie weiter Transaktionen als indirekter Wiederverkäufer ab und prüfen Sie danach erneut.",
@@ -150,16 +162,24 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "Still open: whether billing, provisioning, customer support and security meet the minimum capabilities.",
     },
     "req.managed_services.met": {
-        "de": {"one": "{count} verwalteter Dienst, IP-Dienst oder Kundenlösung vorhanden.",
-               "other": "{count} verwaltete Dienste, IP-Dienste oder Kundenlösungen vorhanden."},
-        "en": {"one": "{count} managed service, IP service or customer solution in place.",
-               "other": "{count} managed services, IP services or customer solutions in place."},
+        "de": {
+            "one": "{count} verwalteter Dienst, IP-Dienst oder Kundenlösung vorhanden.",
+            "other": "{count} verwaltete Dienste, IP-Dienste oder Kundenlösungen vorhanden.",
+        },
+        "en": {
+            "one": "{count} managed service, IP service or customer solution in place.",
+            "other": "{count} managed services, IP services or customer solutions in place.",
+        },
     },
     "req.managed_services.unmet": {
-        "de": {"one": "Es fehlt noch {count} verwalteter Dienst, IP-Dienst oder eine Kundenlösungsanwendung.",
-               "other": "Es fehlen noch {count} verwaltete Dienste, IP-Dienste oder Kundenlösungsanwendungen."},
-        "en": {"one": "{count} more managed service, IP service or customer solution application needed.",
-               "other": "{count} more managed services, IP services or customer solution applications needed."},
+        "de": {
+            "one": "Es fehlt noch {count} verwalteter Dienst, IP-Dienst oder eine Kundenlösungsanwendung.",
+            "other": "Es fehlen noch {count} verwaltete Dienste, IP-Dienste oder Kundenlösungsanwendungen.",
+        },
+        "en": {
+            "one": "{count} more managed service, IP service or customer solution application needed.",
+            "other": "{count} more managed services, IP services or customer solution applications needed.",
+        },
     },
     "req.managed_services.step": {
         "de": "Bieten Sie mindestens einen verwalteten Dienst (laufende Betreuung einer Cloud-Lösung), einen IP-Dienst oder eine Kundenlösungsanwendung an.",
@@ -169,8 +189,14 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "de": "Noch offen: wie viele verwaltete Dienste, IP-Dienste oder Kundenlösungen Sie anbieten.",
         "en": "Still open: how many managed services, IP services or customer solutions you offer.",
     },
-    "plan.asfp": {"de": "Advanced Support for Partners (ASfP)", "en": "Advanced Support for Partners (ASfP)"},
-    "plan.psfp": {"de": "Premier Support for Partners (PSfP)", "en": "Premier Support for Partners (PSfP)"},
+    "plan.asfp": {
+        "de": "Advanced Support for Partners (ASfP)",
+        "en": "Advanced Support for Partners (ASfP)",
+    },
+    "plan.psfp": {
+        "de": "Premier Support for Partners (PSfP)",
+        "en": "Premier Support for Partners (PSfP)",
+    },
     # --- where a partner finds out what it does not know -------------------------------------
     "step.find_out": {"de": "Klären Sie: {items}", "en": "Find out: {items}"},
     "list.1": {"de": "{item0}", "en": "{item0}"},

@@ -1,0 +1,43 @@
+"""The versioned rule set: the one place a requirement's numbers live."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from bot.eligibility import current_ruleset, evaluate
+from bot.eligibility.rules import all_rulesets, ruleset
+
+
+def test_shipped_rule_set_is_the_seed_table() -> None:
+    rules = current_ruleset()
+    assert rules.rules_version
+    assert rules.min_csp_revenue_usd == Decimal(300_000)
+    assert rules.revenue_window_months == 12
+    assert rules.min_indirect_months == 12
+    assert rules.min_managed_services == 1
+    assert rules.qualifying_support_plans == ("asfp", "psfp")
+    assert rules.source.endswith("000_76fae18cfbd567c1.txt")
+
+
+def test_versions_are_unique_and_resolvable() -> None:
+    versions = [rs.rules_version for rs in all_rulesets()]
+    assert len(versions) == len(set(versions))
+    assert all(ruleset(v).rules_version == v for v in versions)
+    with pytest.raises(KeyError):
+        ruleset("no-such-version")
+
+
+def test_a_new_rule_set_changes_the_verdict_and_is_named_in_it() -> None:
+    stricter = dataclasses.replace(
+        current_ruleset(), rules_version="fy26-test", min_csp_revenue_usd=Decimal(1_000_000)
+    )
+    facts = {"csp_revenue_usd": 350_000}
+    assert evaluate(facts).result("revenue").status == "met"
+    verdict = evaluate(facts, stricter)
+    assert verdict.result("revenue").status == "unmet"
+    payload = verdict.to_payload("en")
+    assert payload["rules_version"] == "fy26-test"
+    assert "USD 650,000 short" in payload["requirements"][3]["detail"]
