@@ -11,7 +11,7 @@ from bot.eligibility.engine import (
     relevant_open_facts,
 )
 from bot.eligibility.facts import DONT_KNOW, FACT_SPECS, QUESTION_ORDER, FactError, Facts
-from bot.eligibility.report import render_report
+from bot.eligibility.report import render_gaps, render_report
 from bot.eligibility.requirements import (
     MET,
     PENDING,
@@ -26,5 +26,5 @@ __all__ = [
     "DONT_KNOW", "ELIGIBLE", "FACT_SPECS", "INCOMPLETE", "MET", "NOT_ELIGIBLE", "PENDING",
     "QUESTION_ORDER", "REQUIREMENTS", "REQUIREMENT_CODES", "UNKNOWN", "UNMET", "FactError", "Facts",
     "RequirementResult", "RuleSet", "Verdict", "current_ruleset", "evaluate", "next_fact",
-    "relevant_open_facts", "render_report",
+    "relevant_open_facts", "render_gaps", "render_report",
 ]  # fmt: skip

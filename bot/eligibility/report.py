@@ -40,3 +40,24 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
             )
             lines.append(f"  {item['source']}")
     return "\n".join(lines)
+
+
+def render_gaps(verdict: Verdict, lang: str) -> str:
+    """The answer to "what do I still lack?": unmet and open requirements, then the next steps."""
+    lines = [render_text(Message(f"status.{verdict.status}"), lang)]
+    for status, heading in (("unmet", "heading.missing"), ("unknown", "heading.open")):
+        results = [r for r in verdict.results if r.status == status]
+        if results:
+            lines += ["", render_text(Message(heading), lang)]
+            lines += [
+                f"{_MARKS[status]} {r.requirement.title[lang]}: {render_text(r.outcome.detail, lang)}"
+                for r in results
+            ]
+    steps = verdict.next_steps()
+    if steps:
+        lines += ["", render_text(Message("heading.next_steps"), lang)]
+        lines += [f"{i}. {render_text(step, lang)}" for i, step in enumerate(steps, 1)]
+    if verdict.warnings:
+        lines += ["", render_text(Message("heading.warnings"), lang)]
+        lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
+    return "\n".join(lines)

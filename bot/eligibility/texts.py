@@ -260,6 +260,8 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "mark.unknown": {"de": "offen", "en": "unknown"},
     "mark.pending": {"de": "ausstehend", "en": "pending"},
     "heading.next_steps": {"de": "Nächste Schritte:", "en": "Next steps:"},
+    "heading.missing": {"de": "Was Ihnen noch fehlt:", "en": "What you still lack:"},
+    "heading.open": {"de": "Was noch offen ist:", "en": "What is still open:"},
     "heading.warnings": {"de": "Hinweise:", "en": "Warnings:"},
     "heading.rules": {"de": "Regelwerk: {version}", "en": "Rule set: {version}"},
     "heading.explanation": {"de": "Begründung:", "en": "Explanation:"},
