@@ -33,5 +33,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Speed and memory as ratios against a baseline measured in the same run (see bench/).
+bench: setup
+	$(PY) -m bench.engine
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
