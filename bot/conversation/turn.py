@@ -1,0 +1,218 @@
+"""One user turn -> fact changes and the replies about them.
+
+Rasa gives us the intent and the entities (from DIET and the quantity extractor); this module decides
+what they mean for the facts, using the engine's validation, so that the actions stay thin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bot.conversation.texts import render_text
+from bot.eligibility import DONT_KNOW, FACT_SPECS, FactError, Facts, evaluate
+from bot.eligibility.facts import BOOL, CHOICE, COUNT, MONEY, MONTHS, json_value, validate_fact
+from bot.eligibility.texts import render_text as render_engine_text
+from bot.i18n import Message, Money, check_language, format_money
+
+# Bare numbers count as managed services only when the message talks about them.
+_MANAGED_SERVICES = re.compile(
+    r"managed|verwaltete[nrs]?\s+dienst|ip[- ]?(dienst|service)|kundenl[öo]sung|customer solution|services?\b|dienste?\b",
+    re.IGNORECASE,
+)
+_BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
+# Intents that answer the requested question; anything else (a FAQ, "stop") is not an answer.
+ANSWER_INTENTS = {"inform", "affirm", "deny", "dont_know"}
+
+
+@dataclass
+class Turn:
+    """What a user turn changed: new fact values (JSON form) and replies, in order."""
+
+    changes: dict[str, Any] = field(default_factory=dict)
+    replies: list[str] = field(default_factory=list)
+
+
+def facts_from_slots(slots: Mapping[str, Any], today: dt.date | None = None) -> Facts:
+    """The facts held in the conversation's slots (values were validated when they were set)."""
+    raw = {key: slots.get(key) for key in FACT_SPECS if slots.get(key) is not None}
+    try:
+        return Facts.from_mapping(raw, as_of=today)
+    except FactError:
+        # A start month that has aged into a contradiction: the start month wins, as in RULES.md.
+        raw.pop("indirect_months", None)
+        return Facts.from_mapping(raw, as_of=today)
+
+
+def _hint_key(fact: str) -> str:
+    kind = FACT_SPECS[fact].kind
+    return {BOOL: "hint.yes_no", CHOICE: "hint.support_plan", MONEY: "hint.csp_revenue_usd",
+            MONTHS: "hint.indirect_months", COUNT: "hint.managed_services"}.get(kind, "hint.yes_no")  # fmt: skip
+
+
+def shown_value(fact: str, value: Any, lang: str) -> str:
+    """A fact value as a partner reads it ("USD 350,000", "14 Monate", "ja")."""
+    if value == DONT_KNOW:
+        return render_text(Message("value.dont_know"), lang)
+    kind = FACT_SPECS[fact].kind
+    if kind == BOOL:
+        return render_text(Message("value.yes" if value else "value.no"), lang)
+    if kind == CHOICE:
+        return render_text(Message(f"value.plan.{value}"), lang)
+    if kind == MONEY:
+        return format_money(Money(Decimal(str(value))), lang)
+    if kind == MONTHS:
+        return render_text(Message("value.months", {"count": int(value)}), lang)
+    return str(value)
+
+
+def _candidates(
+    intent: str, entities: list[dict], requested: str | None, text: str
+) -> tuple[dict, list]:
+    """Fact candidates from entities and the intent, plus problems to tell the user about."""
+    found: dict[str, Any] = {}
+    problems: list[tuple[str, dict]] = []
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        info = entity.get("additional_info") or {}
+        if name == "amount":
+            currency = info.get("currency", "USD")
+            if currency == "USD":
+                found["csp_revenue_usd"] = value
+            else:
+                problems.append(
+                    ("conv.other_currency", {"amount": Money(Decimal(str(value)), currency)})
+                )
+        elif name == "duration":
+            found["indirect_months"] = value
+            if info.get("since"):
+                found["indirect_since"] = info["since"]
+        elif name == "count":
+            # A bare number answers whichever numeric question is open.
+            if requested in ("indirect_months", "managed_services", "csp_revenue_usd"):
+                found.setdefault(requested, value)
+            elif _MANAGED_SERVICES.search(text):
+                found.setdefault("managed_services", value)
+        elif name == "partner_id":
+            found["partner_id"] = value
+        elif name == "invalid_quantity":
+            if info.get("problem") == "ambiguous" and info.get("alternatives"):
+                options = " / ".join(str(a) for a in info["alternatives"])
+                problems.append(("conv.ambiguous_quantity", {"text": value, "options": options}))
+            else:
+                problems.append(("conv.invalid_quantity", {"text": value}))
+        elif name == "support_plan" and value in ("none", "asfp", "psfp"):
+            found["support_plan"] = value
+        elif name in ("has", "lacks") and value in _BOOL_FACTS:
+            found[value] = name == "has"
+    if requested and requested not in found:
+        if intent == "dont_know":
+            found[requested] = DONT_KNOW
+        elif intent in ("affirm", "deny") and FACT_SPECS[requested].kind == BOOL:
+            found[requested] = intent == "affirm"
+        elif intent == "deny" and requested == "support_plan":
+            found[requested] = "none"
+        elif intent == "deny" and requested == "managed_services":
+            found[requested] = 0
+    return found, problems
+
+
+def interpret_turn(
+    intent: str,
+    entities: list[dict],
+    text: str,
+    slots: Mapping[str, Any],
+    requested: str | None,
+    lang: str,
+    today: dt.date | None = None,
+) -> Turn:
+    """Decide the fact changes of one user turn and the replies that go with them."""
+    check_language(lang)
+    today = today or dt.date.today()
+    turn = Turn()
+    found, problems = _candidates(intent, entities, requested, text or "")
+    for key, params in problems:
+        turn.replies.append(render_text(Message(key, params), lang))
+
+    valid: dict[str, Any] = {}
+    for fact, value in found.items():
+        if value == DONT_KNOW:
+            valid[fact] = DONT_KNOW
+            continue
+        try:
+            valid[fact] = json_value(validate_fact(fact, value, today))
+        except FactError as error:
+            label = render_text(Message(f"label.{fact}"), lang)
+            reason = render_engine_text(error.message, lang)
+            turn.replies.append(
+                render_text(Message("conv.invalid_value", {"label": label, "reason": reason}), lang)
+            )
+    # A newly stated duration replaces an older start month, and the other way round.
+    if "indirect_months" in valid and "indirect_since" not in valid and slots.get("indirect_since"):
+        valid["indirect_since"] = None
+
+    noted, updated = [], []
+    for fact, value in valid.items():
+        old = slots.get(fact)
+        if value == old:
+            continue
+        turn.changes[fact] = value
+        if value is None:
+            continue
+        label = render_text(Message(f"label.{fact}"), lang)
+        new_shown = shown_value(fact, value, lang)
+        if old is None:
+            noted.append(
+                render_text(Message("fact.pair", {"label": label, "value": new_shown}), lang)
+            )
+        else:
+            old_shown = shown_value(fact, old, lang)
+            updated.append(
+                render_text(
+                    Message("fact.change", {"label": label, "new": new_shown, "old": old_shown}),
+                    lang,
+                )
+            )
+    if noted:
+        turn.replies.append(render_text(Message("conv.noted", {"items": "; ".join(noted)}), lang))
+    if updated:
+        turn.replies.append(
+            render_text(Message("conv.updated", {"items": "; ".join(updated)}), lang)
+        )
+
+    answered = requested is None or requested in valid or intent not in ANSWER_INTENTS
+    if not answered and not problems and not turn.changes:
+        turn.replies.append(render_text(Message(_hint_key(requested)), lang))
+    turn.replies.extend(_knockouts(slots, turn.changes, lang, today))
+    return turn
+
+
+def _knockouts(
+    slots: Mapping[str, Any], changes: Mapping[str, Any], lang: str, today: dt.date
+) -> list[str]:
+    """Requirements this turn made unmet: said at once, with the offer to continue."""
+    if not changes:
+        return []
+    before = evaluate(facts_from_slots(slots, today))
+    after = evaluate(facts_from_slots({**slots, **changes}, today))
+    items = [
+        render_text(
+            Message(
+                "conv.knockout_item",
+                {
+                    "title": new.requirement.title[lang],
+                    "detail": render_engine_text(new.outcome.detail, lang),
+                },
+            ),
+            lang,
+        )
+        for old, new in zip(before.results, after.results, strict=True)
+        if new.status == "unmet" and old.status != "unmet"
+    ]
+    return (
+        [render_text(Message("conv.knockout", {"items": " ".join(items)}), lang)] if items else []
+    )

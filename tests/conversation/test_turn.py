@@ -1,0 +1,153 @@
+"""How one user turn changes the facts, and what the assistant says about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.conversation.turn import facts_from_slots, interpret_turn
+from bot.eligibility import DONT_KNOW, next_fact
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def amount(value, currency="USD"):
+    return {"entity": "amount", "value": value, "additional_info": {"currency": currency}}
+
+
+def duration(months, since=None):
+    info = {"since": since} if since else {}
+    return {"entity": "duration", "value": months, "additional_info": info}
+
+
+def count(value):
+    return {"entity": "count", "value": value}
+
+
+def turn(intent="inform", entities=(), text="", slots=None, requested=None, lang="en"):
+    return interpret_turn(intent, list(entities), text, slots or {}, requested, lang, TODAY)
+
+
+def test_several_facts_in_one_message_are_noted_in_german() -> None:
+    result = turn(
+        entities=[amount(350000), duration(14), count(2)],
+        text="350.000 USD, 14 Monate, 2 Managed Services",
+        lang="de",
+    )
+    assert result.changes == {
+        "csp_revenue_usd": 350000,
+        "indirect_months": 14,
+        "managed_services": 2,
+    }
+    assert result.replies == [
+        "Notiert – CSP-Umsatz (12 Monate): 350.000 USD; Zeit als indirekter Wiederverkäufer: 14 Monate; Managed Services: 2."
+    ]
+
+
+def test_a_later_statement_corrects_and_says_so() -> None:
+    result = turn(entities=[amount(280000)], slots={"csp_revenue_usd": 350000})
+    assert result.changes == {"csp_revenue_usd": 280000}
+    assert "Updated – CSP revenue (12 months): USD 280,000 (was USD 350,000)." in result.replies
+    # 280,000 is below the threshold: the knock-out is said at once.
+    assert any(
+        r.startswith("Important up front – Revenue requirement: USD 20,000 short")
+        for r in result.replies
+    )
+
+
+def test_the_same_value_again_changes_nothing() -> None:
+    assert turn(entities=[amount(350000)], slots={"csp_revenue_usd": 350000}).changes == {}
+
+
+def test_another_currency_is_never_taken_as_usd() -> None:
+    result = turn(entities=[amount(300000, "EUR")], lang="de")
+    assert result.changes == {}
+    assert result.replies == [
+        "Sie haben 300.000 EUR genannt. Microsoft rechnet die Umsatzanforderung in US-Dollar: Wie hoch war Ihr CSP-Umsatz der letzten 12 Monate in USD?"
+    ]
+
+
+def test_flagged_quantities_are_questioned_not_stored() -> None:
+    entity = {
+        "entity": "invalid_quantity",
+        "value": "-5000 USD",
+        "additional_info": {"problem": "negative"},
+    }
+    result = turn(entities=[entity], requested="csp_revenue_usd")
+    assert result.changes == {}
+    assert result.replies == ["I can't take “-5000 USD” as a fact – please check the number."]
+    ambiguous = {
+        "entity": "invalid_quantity",
+        "value": "300.000",
+        "additional_info": {"problem": "ambiguous", "alternatives": [300, 300000]},
+    }
+    assert "ambiguous (300 / 300000)" in turn(entities=[ambiguous]).replies[0]
+
+
+def test_values_out_of_range_get_a_clear_answer() -> None:
+    result = turn(entities=[count(200000)], text="200000 managed services")
+    assert result.changes == {}
+    assert result.replies[0].startswith("I can't use that (managed services):")
+
+
+def test_dont_know_answers_the_requested_fact_and_it_is_not_asked_again() -> None:
+    result = turn(
+        intent="dont_know",
+        text="keine Ahnung",
+        requested="csp_revenue_usd",
+        slots={"indirect_months": 14},
+        lang="de",
+    )
+    assert result.changes == {"csp_revenue_usd": DONT_KNOW}
+    assert result.replies == ["Notiert – CSP-Umsatz (12 Monate): unbekannt."]
+    slots = {"indirect_months": 14, **result.changes}
+    assert next_fact(facts_from_slots(slots, TODAY)) == "partner_id_active"
+
+
+@pytest.mark.parametrize(("intent", "value"), [("affirm", True), ("deny", False)])
+def test_yes_and_no_answer_the_requested_yes_no_fact(intent: str, value: bool) -> None:
+    assert turn(intent=intent, requested="signing_authority").changes == {
+        "signing_authority": value
+    }
+
+
+def test_no_to_the_plan_question_means_no_plan() -> None:
+    assert turn(intent="deny", requested="support_plan").changes == {"support_plan": "none"}
+
+
+def test_a_bare_number_answers_the_numeric_question_asked() -> None:
+    assert turn(entities=[count(12)], text="12", requested="indirect_months").changes == {
+        "indirect_months": 12
+    }
+    assert turn(entities=[count(2)], text="2", requested="managed_services").changes == {
+        "managed_services": 2
+    }
+    # Outside a question, a bare number means nothing by itself.
+    assert turn(entities=[count(12)], text="12").changes == {}
+
+
+def test_an_unusable_answer_gets_a_hint_but_a_question_back_does_not() -> None:
+    hinted = turn(text="quite a lot", requested="csp_revenue_usd")
+    assert hinted.changes == {} and "US dollars" in hinted.replies[0]
+    assert turn(intent="faq", text="what is ASfP?", requested="support_plan").replies == []
+
+
+def test_a_new_duration_replaces_an_older_start_month() -> None:
+    result = turn(
+        entities=[duration(14)], slots={"indirect_since": "2026-03", "indirect_months": 8}
+    )
+    assert result.changes == {"indirect_months": 14, "indirect_since": None}
+    since = turn(entities=[duration(20, since="2025-03")], text="since March 2025")
+    assert since.changes == {"indirect_months": 20, "indirect_since": "2025-03"}
+
+
+def test_has_and_lacks_entities_set_yes_no_facts() -> None:
+    entities = [{"entity": "has", "value": "first_line_support"}, {"entity": "lacks", "value": "billing_infrastructure"},
+                {"entity": "support_plan", "value": "psfp"}]  # fmt: skip
+    result = turn(entities=entities)
+    assert result.changes == {
+        "first_line_support": True,
+        "billing_infrastructure": False,
+        "support_plan": "psfp",
+    }
