@@ -1,12 +1,17 @@
-"""Command line for support staff: `python -m bot check FACTS [--lang de|en] [--json]`."""
+"""Command line for support staff.
+
+`python -m bot check FACTS [--lang de|en] [--json]` decides from a file of facts;
+`assessments`, `forget` and `migrate` work on the stored assessments (bot.storage).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 import yaml
@@ -35,11 +40,44 @@ CLI_TEXTS = {
         "de": "{source} muss ein Objekt mit Angaben (Schlüssel: Wert) enthalten.",
         "en": "{source} must hold an object of facts (key: value).",
     },
+    "db.empty": {
+        "de": "Die Datenbank {url} ist noch nicht eingerichtet. Bitte führen Sie zuerst „python -m bot migrate“ aus.",
+        "en": "the database {url} is not set up yet; run 'python -m bot migrate' first.",
+    },
+    "db.outdated": {
+        "de": "Die Datenbank {url} ist nicht auf dem aktuellen Stand (Revision {current}, benötigt wird {head}). Bitte führen Sie zuerst „python -m bot migrate“ aus.",
+        "en": "the database {url} is not up to date (revision {current}, needs {head}); run 'python -m bot migrate' first.",
+    },
+    "db.unavailable": {
+        "de": "Auf die Datenbank {url} kann nicht zugegriffen werden: {reason}",
+        "en": "cannot use the database {url}: {reason}",
+    },
+    "db.migrated": {
+        "de": "Die Datenbank {url} ist auf dem neuesten Stand (Revision {revision}).",
+        "en": "the database {url} is up to date (revision {revision}).",
+    },
+    "conversation_id.invalid": {
+        "de": "Ungültige Gesprächs-ID: {reason}",
+        "en": "invalid conversation id: {reason}",
+    },
+    "id_reason.empty": {"de": "sie ist leer", "en": "it is empty"},
+    "id_reason.too_long": {
+        "de": "sie ist länger als {limit} Zeichen",
+        "en": "it is longer than {limit} characters",
+    },
+    "id_reason.nul": {"de": "sie enthält ein NUL-Zeichen", "en": "it contains a NUL character"},
+    "id_reason.type": {"de": "sie ist kein Text", "en": "it is not text"},
 }
+
+EXIT_STORAGE = 1
 
 
 class InputError(Exception):
     """Bad input: reported as one line on standard error with exit status 2."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be used (unreachable, not migrated): one line, exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,6 +140,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the verdict payload as JSON")
     check.add_argument("--explain", action="store_true", help="show which facts and rules decided")
     check.add_argument("--as-of", type=_parse_date, help="reference day for dates (default: today)")
+
+    listing = commands.add_parser(
+        "assessments", help="list stored assessments, newest first, with what changed"
+    )
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--conversation", metavar="ID", help="only this conversation")
+    which.add_argument("--partner-id", metavar="ID", help="only assessments naming this PartnerID")
+    listing.add_argument("--json", action="store_true", help="print the assessments as JSON")
+    listing.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+
+    forget = commands.add_parser(
+        "forget", help="delete a conversation's assessments, audit trail and tracker events"
+    )
+    forget.add_argument("conversation_id", metavar="CONVERSATION_ID")
+    forget.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     return parser
 
 
@@ -120,10 +176,116 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_repository(lang: str) -> Any:
+    """The repository on DATABASE_URL, once its schema is known to be current."""
+    # Imported here: `check` must keep working without touching any database.
+    from bot.storage import migrate
+    from bot.storage.config import database_url, shown_url
+    from bot.storage.repository import Repository
+
+    url = database_url()
+    repository = Repository(url)
+    with _database_errors(url, lang):
+        current = migrate.current_revision(repository.engine)
+        head = migrate.head_revision()
+    if current != head:
+        repository.dispose()
+        key = "db.empty" if current is None else "db.outdated"
+        raise StorageUnavailable(
+            _cli_text(key, lang, url=shown_url(url), current=str(current), head=head)
+        )
+    return repository
+
+
+@contextlib.contextmanager
+def _database_errors(url: Any, lang: str) -> Iterator[None]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage.config import shown_url
+    from bot.storage.repository import StorageInputError
+
+    try:
+        yield
+    except StorageInputError as error:
+        reason = _cli_text(f"id_reason.{error.reason}", lang, limit=str(error.limit))
+        raise InputError(_cli_text("conversation_id.invalid", lang, reason=reason)) from None
+    except SQLAlchemyError as error:
+        # The driver's first line names the cause (refused connection, missing database, ...).
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines()
+        reason = cause[0] if cause else type(error).__name__
+        raise StorageUnavailable(
+            _cli_text("db.unavailable", lang, url=shown_url(url), reason=reason)
+        ) from None
+
+
+def run_assessments(args: argparse.Namespace) -> int:
+    from bot.storage.report import render_assessments, render_fact_changes
+    from bot.storage.repository import validate_partner_id
+
+    partner_id = None
+    if args.partner_id is not None:
+        try:
+            partner_id = validate_partner_id(args.partner_id)
+        except FactError as error:
+            raise InputError(render_text(error.message, args.lang)) from None
+    repository = _open_repository(args.lang)
+    try:
+        with _database_errors(repository.engine.url, args.lang):
+            found = repository.list_assessments(args.conversation, partner_id)
+            trail = repository.fact_changes(args.conversation) if args.conversation else None
+    finally:
+        repository.dispose()
+    if args.json:
+        document: dict[str, Any] = {"assessments": [a.to_json() for a in found]}
+        if trail is not None:
+            document["fact_changes"] = [c.to_json() for c in trail]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    print(render_assessments(found, args.lang))
+    if trail is not None:
+        print()
+        print(render_fact_changes(trail, args.lang))
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    from bot.storage.report import render_forgotten
+
+    repository = _open_repository(args.lang)
+    try:
+        with _database_errors(repository.engine.url, args.lang):
+            counts = repository.forget(args.conversation_id)
+    finally:
+        repository.dispose()
+    print(render_forgotten(args.conversation_id, counts, args.lang))
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from bot.storage import migrate
+    from bot.storage.config import database_url, shown_url
+
+    url = database_url()
+    with _database_errors(url, args.lang):
+        migrate.upgrade(url)
+        revision = migrate.current_revision(url)
+    print(_cli_text("db.migrated", args.lang, url=shown_url(url), revision=str(revision)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    commands = {
+        "check": run_check,
+        "assessments": run_assessments,
+        "forget": run_forget,
+        "migrate": run_migrate,
+    }
     try:
-        return {"check": run_check}[args.command](args)
+        return commands[args.command](args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StorageUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_STORAGE

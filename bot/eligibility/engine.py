@@ -155,19 +155,19 @@ def evaluate(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> 
 
 
 def could_change(requirement: Requirement, key: str, facts: Facts, rules: RuleSet) -> bool:
-    """Whether some answer to the open fact `key` can change the requirement's status.
+    """Whether answering the open fact `key` can change the requirement's status.
 
-    The requirement's other open facts are tried with every value too (and left open), so a fact
-    counts as relevant as long as some combination of future answers makes it matter.
+    Its status with `key` left open counts too: an answer that turns "unknown" into "unmet" whichever
+    way it goes still decides something. The requirement's other open facts are tried with every
+    value (and left open), so a fact stays relevant while some combination of answers makes it matter.
     """
     others = [k for k in requirement.facts if k != key and facts.is_open(k)]
     choices = [(*probe_values(requirement, k, rules), None) for k in others]
+    answers = probe_values(requirement, key, rules)
     for combination in itertools.product(*choices):
         base = facts.with_values(dict(zip(others, combination, strict=True)))
-        statuses = {
-            requirement.decide(base.with_values({key: v}), rules).status
-            for v in probe_values(requirement, key, rules)
-        }
+        statuses = {requirement.decide(base, rules).status}
+        statuses |= {requirement.decide(base.with_values({key: v}), rules).status for v in answers}
         if len(statuses) > 1:
             return True
     return False

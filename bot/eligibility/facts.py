@@ -143,8 +143,8 @@ def _country_codes() -> dict[str, str]:
 
 
 _COUNTRIES = _country_codes()
-_PARTNER_ID_PATTERN = re.compile(rf"\d{{1,{MAX_PARTNER_ID_DIGITS}}}")
-_MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+_PARTNER_ID_PATTERN = re.compile(rf"[0-9]{{1,{MAX_PARTNER_ID_DIGITS}}}")
+_MONTH_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
 def validate_fact(key: str, value: Any, as_of: dt.date) -> Any:

@@ -1,0 +1,54 @@
+"""Rasa's SQL tracker store, made to honour "delete my data" said in the chat itself.
+
+Rasa saves a conversation once per message, after the actions ran, and stores the events its
+in-memory tracker holds beyond the number already in the table. When the chat's delete action has
+just emptied the table, that number is zero, so the plain SQLTrackerStore writes the whole current
+session straight back. This store instead deletes the conversation's events and writes nothing
+when the tracker shows that the delete action ran; the next message starts a new conversation.
+
+endpoints.yml:
+
+    tracker_store:
+      type: bot.storage.tracker_store.ForgettingSQLTrackerStore
+      url: ${DATABASE_URL}
+      forget_action: action_forget_conversation   # the action that has called forget()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+DEFAULT_FORGET_ACTION = "action_forget_conversation"
+
+
+class ForgettingSQLTrackerStore(SQLTrackerStore):
+    def __init__(
+        self, *args: Any, forget_action: str | Iterable[str] = DEFAULT_FORGET_ACTION, **kwargs: Any
+    ) -> None:
+        names = [forget_action] if isinstance(forget_action, str) else list(forget_action)
+        self.forget_actions = frozenset(names)
+        super().__init__(*args, **kwargs)
+
+    def ran_forget_action(self, tracker: DialogueStateTracker) -> bool:
+        # Only the turn that ran it can show it: its events are never stored, so a later turn's
+        # tracker (read back from the table) cannot.
+        return any(
+            isinstance(event, ActionExecuted) and event.action_name in self.forget_actions
+            for event in tracker.events
+        )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if not self.ran_forget_action(tracker):
+            await super().save(tracker)
+            return
+        with self.session_scope() as session:
+            session.execute(
+                sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == tracker.sender_id)
+            )
+            session.commit()
