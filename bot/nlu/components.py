@@ -1,0 +1,403 @@
+"""Rasa 3.6 graph components for the bilingual (German/English) NLU pipeline.
+
+Use them in config.yml by module path:
+  bot.nlu.components.LanguageDetector, bot.nlu.components.BilingualSpacyTokenizer,
+  bot.nlu.components.QuantityExtractor
+
+What reaches NLU components (read from rasa 3.6.21, not assumed):
+* `NLUMessageConverter.convert_user_message` builds each `Message` with exactly `text`,
+  `message_id` and `metadata` = `UserMessage.metadata`, i.e. the metadata the input channel sent
+  with *this* message: REST `{"metadata": {...}}`, socket.io `data[metadata_key]`. The stock
+  `botframework` channel (Teams) forwards only attachments: the activity's `locale` arrives only if
+  a channel subclass returns it from `get_metadata`.
+* `session_started_metadata` is a slot the processor sets from the metadata of the message that
+  starts a session (before that message is parsed); it is not in the Message but in the tracker.
+* `Agent.parse_message(text)` and the HTTP `/model/parse` endpoint send no metadata at all.
+* The conversation's tracker: `MessageProcessor._parse_message_with_graph` feeds it to the graph
+  as the `__tracker__` placeholder, and `DefaultV1Recipe._add_nlu_predict_node` wires it to any
+  NLU component whose `process` has a `tracker` parameter (an empty tracker for `/model/parse`;
+  not passed during end-to-end featurisation, hence the default None). LanguageDetector reads the
+  conversation's `language` slot and `session_started_metadata` from it, keeping no state itself
+  (components are shared by all conversations).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import functools
+import hashlib
+import importlib.metadata
+import inspect
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TEXT,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import language as language_module
+from bot.nlu.language import DEFAULT_LANGUAGE, LANGUAGES, LanguageDecision, detect
+
+# Message properties set by LanguageDetector for the components after it.
+LANGUAGE = "language"  # "de" / "en": the language to process this message in
+LANGUAGE_DECISION = "language_decision"  # LanguageDecision.as_dict(), also in the parse data
+LANGUAGE_ENTITY = "language"
+METADATA = "metadata"
+
+
+def _source_fingerprint() -> str:
+    # Rasa's training cache fingerprints a component's class source only; the behaviour of these
+    # components also lives in module-level helpers and in language.py, whose changes must
+    # invalidate cached training outputs too.
+    digest = hashlib.sha256()
+    for module in (language_module, sys.modules[__name__]):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+def _is_command(text: Any) -> bool:
+    # "/intent{...}" payloads (buttons) are replaced by RegexMessageHandler; no prose to analyse.
+    return not isinstance(text, str) or text.startswith(INTENT_MESSAGE_PREFIX)
+
+
+def _processing_language(decision: LanguageDecision) -> str:
+    return decision.language or decision.guess or DEFAULT_LANGUAGE
+
+
+@DefaultV1Recipe.register(
+    # MESSAGE_FEATURIZER: the recipe then runs it on training data too (process_training_data), so
+    # the tokenizer picks each example's language exactly as it will at prediction time.
+    # ENTITY_EXTRACTOR: it emits the `language` entity.
+    [
+        DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER,
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    ],
+    is_trainable=False,
+)
+class LanguageDetector(GraphComponent, EntityExtractorMixin):
+    """Decides German vs English per message; emits entity `language` only when decided."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # Metadata keys that may hold a BCP-47 locale ("de-DE", "en-US"), first match wins.
+            "locale_keys": ["locale", "language", "lang"],
+            # The slot holding the conversation language (read from the tracker, never written).
+            "slot": "language",
+            # Emit the locale's language while the conversation has none yet (CONTRACT §5: the
+            # channel's locale counts); false: the locale only picks the processing language.
+            "locale_sets_language": True,
+        }
+
+    # No `required_packages`: Rasa both imports those names and looks them up as distributions,
+    # and lingua's import name ("lingua") is not its distribution's ("lingua-language-detector").
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return _source_fingerprint() + importlib.metadata.version("lingua-language-detector")
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._locale_keys = list(config["locale_keys"])
+        self._slot = config["slot"]
+        self._locale_sets_language = bool(config["locale_sets_language"])
+
+    def _locale(self, message: Message, tracker: DialogueStateTracker | None = None) -> str | None:
+        sources = [message.get(METADATA)]
+        if tracker is not None and SESSION_START_METADATA_SLOT in tracker.slots:
+            # Clients may send the locale only with the first message of a session.
+            sources.append(tracker.slots[SESSION_START_METADATA_SLOT].value)
+        for metadata in sources:
+            if isinstance(metadata, Mapping):
+                for key in self._locale_keys:
+                    if isinstance(metadata.get(key), str):
+                        return metadata[key]
+        return None
+
+    def _current(self, tracker: DialogueStateTracker | None) -> str | None:
+        # Only a value some event set counts: the slot's initial value is a default, not a choice
+        # (and would otherwise always beat the channel locale).
+        if tracker is None:
+            return None
+        for event in reversed(tracker.applied_events()):
+            if isinstance(event, SlotSet) and event.key == self._slot:
+                return event.value if event.value in LANGUAGES else None
+        return None
+
+    def decide(
+        self, message: Message, tracker: DialogueStateTracker | None = None
+    ) -> LanguageDecision:
+        return detect(
+            message.get(TEXT) or "",
+            current=self._current(tracker),
+            locale=self._locale(message, tracker),
+        )
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        # Only the processing language: entities in training data are annotations, not output.
+        for example in training_data.training_examples:
+            if isinstance(example.get(TEXT), str) and example.get(TEXT):
+                example.set(LANGUAGE, _processing_language(self.decide(example)))
+        return training_data
+
+    def process(
+        self, messages: list[Message], tracker: DialogueStateTracker | None = None
+    ) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if _is_command(text):
+                continue
+            decision = self.decide(message, tracker)
+            message.set(LANGUAGE, _processing_language(decision))
+            message.set(LANGUAGE_DECISION, decision.as_dict(), add_to_output=True)
+            # "locale" is only ever the source while the conversation has no language yet: the
+            # locale then sets it once; afterwards ambiguous messages emit nothing (sticky).
+            from_locale = self._locale_sets_language and decision.source == "locale"
+            if (decision.confident or from_locale) and decision.language in LANGUAGES:
+                entity = {
+                    ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
+                    ENTITY_ATTRIBUTE_START: 0,
+                    ENTITY_ATTRIBUTE_END: len(text),
+                    ENTITY_ATTRIBUTE_VALUE: decision.language,
+                    ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+                    EXTRACTOR: self.name,
+                    "additional_info": {
+                        "switch_requested": decision.switch_requested,
+                        "source": decision.source,
+                    },
+                }
+                message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
+
+
+@functools.cache
+def _spacy_pipeline(lang: str) -> Any:
+    """A blank spaCy pipeline with the lookup lemmatizer, built once per process and language.
+
+    Needs only spacy-lookups-data, no network and no trained model.
+    """
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def _lemma(text: str, table: Any) -> str:
+    # The lookup tables are case-sensitive: German nouns are capitalised ("Anforderungen"),
+    # English entries lower case ("requirements"); users type either way.
+    for candidate in (text, text.lower(), text[:1].upper() + text[1:].lower()):
+        lemma = table.get(candidate)
+        if lemma:
+            return lemma
+    return text
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class BilingualSpacyTokenizer(Tokenizer):
+    """spaCy tokenizer + lookup lemmas for German or English, chosen per message.
+
+    Rasa's SpacyNLP loads one model for one language; this loads a blank pipeline per language.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # Same settings as every Rasa tokenizer (see rasa.nlu.tokenizers.tokenizer.Tokenizer).
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["spacy", "spacy_lookups_data"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return _source_fingerprint()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BilingualSpacyTokenizer:
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._pipelines = {lang: _spacy_pipeline(lang) for lang in LANGUAGES}
+        self._tables = {
+            lang: nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            for lang, nlp in self._pipelines.items()
+        }
+
+    @staticmethod
+    def language_of(message: Message, attribute: str) -> str:
+        """The LanguageDetector's choice for the user text; otherwise decided from the text itself
+        (bot responses and action texts, or a pipeline without the detector)."""
+        if attribute == TEXT and message.get(LANGUAGE) in LANGUAGES:
+            return message.get(LANGUAGE)
+        return _processing_language(detect(message.get(attribute) or ""))
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute)
+        lang = self.language_of(message, attribute)
+        # Only the tokenizer runs here; lemmas come from the lemmatizer's own lookup table with
+        # the case fallbacks of `_lemma`.
+        doc = self._pipelines[lang].make_doc(text)
+        tokens = [
+            Token(t.text, t.idx, lemma=_lemma(t.text, self._tables[lang]))
+            for t in doc
+            if t.text.strip()
+        ]
+        return self._apply_token_pattern(tokens)
+
+
+# --- quantities -------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> int | float:
+    number = decimal.Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _month(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types for entity values (stored in trackers and sent to the action server)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | decimal.Decimal):
+        return _number(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _jsonable(value.value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class QuantityExtractor(GraphComponent, EntityExtractorMixin):
+    """Entities `amount`, `duration`, `count`, `partner_id` and `invalid_quantity` from
+    `bot.nlu.quantities.extract_quantities`, in the message's language."""
+
+    KINDS = ("amount", "duration", "count", "partner_id")
+    INVALID = "invalid_quantity"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuantityExtractor:
+        return cls()
+
+    def __init__(self) -> None:
+        # Imported here so that a missing or broken quantities module fails when the model loads,
+        # not at the first message.
+        from bot.nlu.quantities import extract_quantities
+
+        self._extract = extract_quantities
+
+    def entity(self, quantity: Any, lang: str) -> dict[str, Any]:
+        """One Rasa entity for one Quantity."""
+        kind = quantity.kind
+        info: dict[str, Any] = {"lang": lang}
+        if getattr(quantity, "currency", None):
+            info["currency"] = quantity.currency
+        if getattr(quantity, "since", None):
+            info["since"] = _month(quantity.since)
+        alternatives = getattr(quantity, "alternatives", None)
+        if alternatives:
+            info["alternatives"] = _jsonable(alternatives)
+        if getattr(quantity, "problem", None):
+            name = self.INVALID
+            value: Any = quantity.text
+            info["kind"] = kind
+            info["problem"] = _jsonable(quantity.problem)
+        else:
+            name = kind
+            if kind == "partner_id":
+                value = quantity.digits or str(quantity.value)
+            elif kind == "amount":
+                value = _number(quantity.value)
+            elif kind in ("duration", "count"):
+                value = int(_number(quantity.value))
+            else:
+                value = _jsonable(quantity.value)
+        return {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_START: quantity.start,
+            ENTITY_ATTRIBUTE_END: quantity.end,
+            ENTITY_ATTRIBUTE_TEXT: quantity.text,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+            EXTRACTOR: self.name,
+            "additional_info": info,
+        }
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        today = dt.date.today()
+        for message in messages:
+            text = message.get(TEXT)
+            if _is_command(text) or not text:
+                continue
+            lang = BilingualSpacyTokenizer.language_of(message, TEXT)
+            entities = [self.entity(q, lang) for q in self._extract(text, lang, today)]
+            if entities:
+                message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
+        return messages
