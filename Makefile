@@ -9,7 +9,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup test lint bench clean
+.PHONY: setup test lint bench evaluate run shell model clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,22 @@ $(STAMP):
 
 test: setup
 	$(PY) -m pytest -q
+
+# The trained model for the current data and config (trained only when they changed).
+model: setup
+	$(PY) -c "from bot.serve import ensure_model; ensure_model()"
+
+# Everything in the foreground: model, database migrations, action server and Rasa server.
+run: setup
+	$(PY) -m bot.serve
+
+# A terminal chat with the assistant (starts the action server alongside).
+shell: setup
+	$(PY) -m bot.serve --shell
+
+# NLU quality per language on a held-out split; writes results/nlu_evaluation.json.
+evaluate: setup
+	$(PY) -m bot.nlu.evaluate
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -151,3 +151,29 @@ def test_has_and_lacks_entities_set_yes_no_facts() -> None:
         "billing_infrastructure": False,
         "support_plan": "psfp",
     }
+
+
+@pytest.mark.parametrize(
+    ("span", "fact"),
+    [
+        ("Support der ersten Ebene", "first_line_support"),
+        ("first level support", "first_line_support"),
+        ("die Bonitätsprüfung", "credit_check_passed"),
+        ("eine aktive Partner-ID", "partner_id_active"),
+        ("Zeichnungsbefugnis", "signing_authority"),
+        ("billing and invoicing", "billing_infrastructure"),
+        ("Sicherheit und Bereitstellung", "capabilities"),
+        ("already direct bill", "is_direct_bill_partner"),
+    ],
+)
+def test_a_raw_span_is_matched_to_the_fact_it_names(span: str, fact: str) -> None:
+    assert turn(entities=[{"entity": "has", "value": span}]).changes == {fact: True}
+
+
+def test_a_raw_plan_span_is_matched() -> None:
+    assert turn(entities=[{"entity": "support_plan", "value": "Premier Support"}]).changes == {
+        "support_plan": "psfp"
+    }
+    assert turn(entities=[{"entity": "support_plan", "value": "keinen Plan"}]).changes == {
+        "support_plan": "none"
+    }

@@ -1,0 +1,123 @@
+"""Rasa custom actions: thin adapters from the tracker to the shared engine in `bot/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.conversation.turn import facts_from_slots, interpret_turn
+from bot.eligibility import FACT_SPECS, evaluate, next_fact, render_gaps, render_report
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.storage import default_async_repository
+
+logger = logging.getLogger(__name__)
+
+
+def conversation_language(tracker: Tracker) -> str:
+    language = tracker.get_slot("language")
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def fact_slots(tracker: Tracker) -> dict[str, Any]:
+    return {key: tracker.get_slot(key) for key in FACT_SPECS}
+
+
+async def record(write, *args: Any, **kwargs: Any) -> None:
+    """Store what the assistant said or learned; a database outage must not break the conversation."""
+    try:
+        await write(*args, **kwargs)
+    except Exception:
+        logger.exception("could not store %s", getattr(write, "__name__", "a record"))
+
+
+class ActionValidateSlotMappings(Action):
+    """Runs after every user message (Rasa's slot-mapping validation hook): facts stated at any
+    time — before, during or outside the form, several at once — become slots here."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        requested = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        turn = interpret_turn(
+            intent=(message.get("intent") or {}).get("name") or "",
+            entities=message.get("entities") or [],
+            text=message.get("text") or "",
+            slots=fact_slots(tracker),
+            requested=requested if requested in FACT_SPECS else None,
+            lang=conversation_language(tracker),
+            today=dt.date.today(),
+        )
+        for reply in turn.replies:
+            dispatcher.utter_message(text=reply)
+        if turn.changes:
+            before = fact_slots(tracker)
+            await record(
+                default_async_repository().record_fact_changes,
+                tracker.sender_id, before, {**before, **turn.changes}, source_text=message.get("text"),
+            )  # fmt: skip
+        return [SlotSet(fact, value) for fact, value in turn.changes.items()]
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    """The form asks exactly what the engine's next_fact says: known, don't-know and irrelevant
+    facts are never asked."""
+
+    def name(self) -> str:
+        return "validate_eligibility_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> list[str]:
+        asked = next_fact(facts_from_slots(fact_slots(tracker)))
+        return [asked] if asked else []
+
+
+class ActionCheckEligibility(Action):
+    """States the verdict (or, for "what do I still lack?", the gaps) with the payload of CONTRACT §3."""
+
+    def name(self) -> str:
+        return "action_check_eligibility"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        lang = conversation_language(tracker)
+        verdict = evaluate(facts_from_slots(fact_slots(tracker)))
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        text = (
+            render_gaps(verdict, lang) if intent == "ask_missing" else render_report(verdict, lang)
+        )
+        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message=verdict.to_payload(lang))
+        await record(
+            default_async_repository().record_assessment,
+            tracker.sender_id, tracker.get_latest_input_channel(), lang, verdict,
+        )  # fmt: skip
+        return []
+
+
+class ActionResetFacts(Action):
+    """ "Start over": forget the facts and leave any form, but keep the conversation's language."""
+
+    def name(self) -> str:
+        return "action_reset_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
+            SlotSet(k, None) for k in FACT_SPECS
+        ]

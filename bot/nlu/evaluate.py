@@ -1,0 +1,115 @@
+"""`make evaluate`: NLU quality per language on a held-out split kept out of training.
+
+Each language's examples are split 80/20 per intent (Rasa's stratified split, fixed seed); one
+bilingual model is trained on both training parts and scored on each language's held-out part.
+Intent F1 counts FAQ answers by their full retrieval intent ("faq/revenue"); entity F1 counts the
+annotated entity types (the rule-based extractors' entities are tested by their own unit tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from sklearn.metrics import f1_score
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("de", "en")
+TARGET_F1 = 0.95
+SEED = 20261125
+
+
+def _full_intent(parse: dict) -> str:
+    intent = (parse.get("intent") or {}).get("name") or ""
+    selector = (parse.get("response_selector") or {}).get(intent)
+    if selector:
+        return selector["response"].get("intent_response_key") or intent
+    return intent
+
+
+def _entity_set(entities: list[dict], types: set[str]) -> set[tuple]:
+    return {(e["entity"], str(e.get("value")).casefold()) for e in entities if e["entity"] in types}
+
+
+def entity_f1(expected: list[set], predicted: list[set]) -> float:
+    true_positive = sum(len(e & p) for e, p in zip(expected, predicted, strict=True))
+    wanted, found = sum(map(len, expected)), sum(map(len, predicted))
+    if wanted == found == 0:
+        return 1.0
+    precision = true_positive / found if found else 0.0
+    recall = true_positive / wanted if wanted else 0.0
+    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+async def _parse_all(model: str, texts: list[str]) -> list[dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    return [await agent.parse_message(text) for text in texts]
+
+
+def evaluate(out_dir: Path) -> dict:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    splits = {lang: load_data(str(ROOT / "data" / "nlu" / lang)).train_test_split(0.8, SEED) for lang in LANGUAGES}
+    with tempfile.TemporaryDirectory() as tmp:
+        train = splits["de"][0].merge(splits["en"][0])
+        train_file = Path(tmp) / "train.yml"
+        RasaYAMLWriter().dump(train_file, train)
+        model = train_nlu(
+            str(ROOT / "config.yml"), str(train_file), tmp, fixed_model_name="heldout", domain=str(ROOT / "domain.yml")
+        )
+        report: dict = {"seed": SEED, "train_fraction": 0.8, "target_f1": TARGET_F1, "languages": {}}
+        for lang in LANGUAGES:
+            test = splits[lang][1]
+            examples = [m for m in test.intent_examples]
+            parses = asyncio.run(_parse_all(model, [m.get("text") for m in examples]))
+            expected = [m.get_full_intent() for m in examples]
+            predicted = [_full_intent(p) for p in parses]
+            types = {e["entity"] for m in test.intent_examples for e in m.get("entities") or []}
+            entities_expected = [_entity_set(m.get("entities") or [], types) for m in examples]
+            entities_predicted = [_entity_set(p.get("entities") or [], types) for p in parses]
+            errors = [
+                {"text": m.get("text"), "expected": e, "predicted": p}
+                for m, e, p in zip(examples, expected, predicted, strict=True)
+                if e != p
+            ]
+            report["languages"][lang] = {
+                "examples": len(examples),
+                "intent_f1": round(f1_score(expected, predicted, average="weighted", zero_division=0), 4),
+                "entity_f1": round(entity_f1(entities_expected, entities_predicted), 4),
+                "entity_types": sorted(types),
+                "intent_errors": errors,
+            }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "nlu_evaluation.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.nlu.evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "results")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    report = evaluate(args.out)
+    passed = True
+    print(f"\nNLU held-out evaluation (report: {args.out / 'nlu_evaluation.json'})")
+    print(f"{'language':<10}{'examples':>10}{'intent F1':>12}{'entity F1':>12}")
+    for lang, result in report["languages"].items():
+        print(f"{lang:<10}{result['examples']:>10}{result['intent_f1']:>12.3f}{result['entity_f1']:>12.3f}")
+        passed &= result["intent_f1"] >= TARGET_F1 and result["entity_f1"] >= TARGET_F1
+        for error in result["intent_errors"][:15]:
+            print(f"    {error['expected']:<28} <- {error['predicted']:<28} {error['text'][:60]!r}")
+    print(f"target: F1 >= {TARGET_F1} in each language: {'met' if passed else 'NOT met'}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""`make run`: API token, trained model, action server and Rasa server in the foreground.
+
+Ctrl-C (SIGINT) or SIGTERM stops both servers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+MODELS = ROOT / "models"
+TOKEN_FILE = VAR / "api_token"
+# Everything a trained model depends on: a change to any of these trains anew.
+MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu")
+
+
+def api_token() -> tuple[str, str]:
+    """The HTTP API token and where it came from: BOT_API_TOKEN, or a generated, git-ignored file."""
+    token = os.environ.get("BOT_API_TOKEN", "").strip()
+    if token:
+        return token, "BOT_API_TOKEN"
+    if TOKEN_FILE.exists():
+        return TOKEN_FILE.read_text("utf-8").strip(), str(TOKEN_FILE)
+    VAR.mkdir(exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    TOKEN_FILE.touch(mode=0o600)
+    TOKEN_FILE.write_text(token + "\n", "utf-8")
+    return token, str(TOKEN_FILE)
+
+
+def model_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in MODEL_INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_model() -> Path:
+    """The model for the current data and config, trained only when none exists for them."""
+    name = f"assistant-{model_fingerprint()}"
+    model = MODELS / f"{name}.tar.gz"
+    if model.exists():
+        print(f"Model up to date: {model.relative_to(ROOT)}", flush=True)
+        return model
+    print("Training the model (data or configuration changed) ...", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", "--fixed-model-name", name, "--out", str(MODELS)],
+        cwd=ROOT,
+        check=True,
+        env=quiet_env(),
+    )
+    return model
+
+
+def quiet_env() -> dict[str, str]:
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+
+
+@dataclass
+class Servers:
+    action_server: subprocess.Popen
+    rasa_server: subprocess.Popen
+
+    def stop(self) -> None:
+        for process in (self.rasa_server, self.action_server):
+            if process.poll() is None:
+                process.terminate()
+        for process in (self.rasa_server, self.action_server):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_servers(
+    model: Path, token: str, rasa_port: int = 5005, action_port: int = 5055, env: dict | None = None
+) -> Servers:
+    """Both servers on one database, whose schema is migrated first."""
+    from bot.storage import database_url, migrate
+
+    env = {**quiet_env(), **(env or {})}
+    env["DATABASE_URL"] = database_url(env)
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    migrate.upgrade(env["DATABASE_URL"])
+    action_server = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        cwd=ROOT,
+        env=env,
+    )
+    rasa_server = subprocess.Popen(
+        [
+            sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
+            "--enable-api", "--auth-token", token, "--cors", "*",
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    return Servers(action_server, rasa_server)
+
+
+def shell(model: Path, action_port: int = 5055) -> int:
+    """A terminal chat: the action server in the background, `rasa shell` in the foreground."""
+    from bot.storage import database_url, migrate
+
+    env = {**quiet_env(), "DATABASE_URL": database_url()}
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    migrate.upgrade(env["DATABASE_URL"])
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        command = [
+            sys.executable,
+            "-m",
+            "rasa",
+            "shell",
+            "--model",
+            str(model),
+            "--endpoints",
+            "endpoints.yml",
+        ]
+        return subprocess.run(command, cwd=ROOT, env=env).returncode
+    finally:
+        actions.terminate()
+        actions.wait(timeout=20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.storage.config import database_url, shown_url
+
+    if "--shell" in (argv if argv is not None else sys.argv[1:]):
+        return shell(ensure_model())
+    token, source = api_token()
+    model = ensure_model()
+    servers = start_servers(model, token)
+    where = "the environment variable BOT_API_TOKEN" if source == "BOT_API_TOKEN" else source
+    print(
+        f"Rasa server: http://localhost:5005 (REST: /webhooks/rest/webhook, socket.io: /socket.io)\n"
+        f"Action server: http://localhost:5055\n"
+        f"HTTP API token: from {where} (pass it as ?token=...)\n"
+        f"Database: {shown_url(database_url())}\n"
+        f"Ctrl-C stops everything.",
+        flush=True,
+    )
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while (
+        not stopping and servers.rasa_server.poll() is None and servers.action_server.poll() is None
+    ):
+        time.sleep(0.5)
+    servers.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

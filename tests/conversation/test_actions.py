@@ -1,0 +1,121 @@
+"""The custom actions with a real rasa-sdk Tracker and CollectingDispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (
+    ActionCheckEligibility,
+    ActionResetFacts,
+    ActionValidateSlotMappings,
+    ValidateEligibilityForm,
+)
+from bot.eligibility import FACT_SPECS, REQUIREMENT_CODES
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+
+
+def tracker(slots: dict[str, Any] | None = None, intent: str = "inform", entities=(), text: str = "",
+            active_loop: str | None = None) -> Tracker:  # fmt: skip
+    all_slots = (
+        {key: None for key in DOMAIN["slots"]}
+        | {"requested_slot": None, "language": "en"}
+        | (slots or {})
+    )
+    return Tracker(
+        sender_id="partner-1",
+        slots=all_slots,
+        latest_message={
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": list(entities),
+            "text": text,
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker_: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    return events, dispatcher.messages
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_facts_stated_outside_the_form_become_slots_with_a_german_confirmation() -> None:
+    entities = [{"entity": "amount", "value": 350000, "additional_info": {"currency": "USD"}},
+                {"entity": "duration", "value": 14, "additional_info": {}}]  # fmt: skip
+    events, messages = run(
+        ActionValidateSlotMappings(),
+        tracker({"language": "de"}, entities=entities, text="350.000 USD seit 14 Monaten"),
+    )
+    assert slot_events(events) == {"csp_revenue_usd": 350000, "indirect_months": 14}
+    assert messages[0]["text"].startswith("Notiert – CSP-Umsatz (12 Monate): 350.000 USD")
+
+
+def test_an_answer_to_the_requested_yes_no_question() -> None:
+    state = tracker(
+        {"requested_slot": "signing_authority"},
+        intent="affirm",
+        text="yes",
+        active_loop="eligibility_form",
+    )
+    events, _ = run(ActionValidateSlotMappings(), state)
+    assert slot_events(events) == {"signing_authority": True}
+
+
+def test_the_form_asks_what_the_engine_needs_next() -> None:
+    form = ValidateEligibilityForm()
+    known = {"indirect_months": 14, "csp_revenue_usd": 350000, "partner_id_active": True, "signing_authority": True,
+             "first_line_support": True, "support_plan": "psfp"}  # fmt: skip
+    events, _ = run(form, tracker(known, active_loop="eligibility_form"))
+    # The credit check is skipped: a plan is held, so it cannot change the verdict.
+    assert slot_events(events)["requested_slot"] == "billing_infrastructure"
+    every_fact = known | {
+        "billing_infrastructure": True,
+        "capabilities": "dont_know",
+        "managed_services": 1,
+    }
+    events, _ = run(form, tracker(every_fact, active_loop="eligibility_form"))
+    assert slot_events(events)["requested_slot"] is None
+
+
+def test_the_verdict_comes_as_text_and_as_the_contract_payload() -> None:
+    facts = {"language": "de", "csp_revenue_usd": 258000, "indirect_months": 14}
+    _, messages = run(ActionCheckEligibility(), tracker(facts, intent="ask_eligibility"))
+    text, payload = messages[0]["text"], messages[1]["custom"]
+    assert "Es fehlen 42.000 USD" in text
+    assert payload["type"] == "eligibility_verdict" and payload["language"] == "de"
+    assert payload["status"] == "not_eligible" and payload["unmet"] == ["revenue"]
+    assert [r["code"] for r in payload["requirements"]] == list(REQUIREMENT_CODES)
+    assert payload["facts"]["csp_revenue_usd"] == 258000
+
+
+def test_what_is_missing_lists_the_gaps() -> None:
+    _, messages = run(
+        ActionCheckEligibility(), tracker({"indirect_months": 8}, intent="ask_missing")
+    )
+    assert "What you still lack:" in messages[0]["text"]
+    assert "4 more months" in messages[0]["text"]
+    assert messages[1]["custom"]["unmet"] == ["csp_tenure"]
+
+
+def test_start_over_clears_every_fact_but_keeps_the_language() -> None:
+    events, _ = run(
+        ActionResetFacts(), tracker({"language": "de", "csp_revenue_usd": 1}, intent="start_over")
+    )
+    slots = slot_events(events)
+    assert all(slots[key] is None for key in FACT_SPECS) and "language" not in slots

@@ -1,0 +1,66 @@
+"""Every response renders through Rasa's own response generator in both languages, in that language."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlu.language import detect
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+
+
+def render(response: str, lang: str, channel: str) -> dict | None:
+    tracker = DialogueStateTracker.from_events(
+        "test", [SlotSet("language", lang)], slots=DOMAIN.slots
+    )
+    generator = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    return asyncio.run(generator.generate(response, tracker, channel))
+
+
+@pytest.mark.parametrize("channel", ["rest", "socketio", "botframework"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("response", sorted(DOMAIN.responses))
+def test_response_renders_in_the_conversation_language(
+    response: str, lang: str, channel: str
+) -> None:
+    message = render(response, lang, channel)
+    assert (
+        message is not None and (message.get("text") or "").strip()
+    ), f"{response} is empty in {lang}"
+    decided = detect(message["text"])
+    assert (
+        decided.language == lang
+    ), f"{response} ({lang}) reads as {decided.language}: {message['text']!r}"
+    for button in message.get("buttons") or []:
+        assert button["title"].strip() and button["payload"].startswith("/")
+
+
+def test_every_response_has_exactly_one_variant_per_language_and_no_fallback() -> None:
+    for name, variants in DOMAIN.responses.items():
+        languages = []
+        for variant in variants:
+            conditions = variant.get("condition") or []
+            assert not variant.get(
+                "channel"
+            ), f"{name}: a channel-only variant beats the conditional ones"
+            assert [c["name"] for c in conditions] == ["language"], f"{name}: unconditioned variant"
+            languages.append(conditions[0]["value"])
+        assert sorted(languages) == ["de", "en"], name
+
+
+def test_yes_no_questions_offer_buttons_in_both_languages() -> None:
+    for slot in ("partner_id_active", "signing_authority", "first_line_support", "credit_check_passed",
+                 "billing_infrastructure", "capabilities", "support_plan"):  # fmt: skip
+        titles = {
+            lang: [b["title"] for b in render(f"utter_ask_{slot}", lang, "rest")["buttons"]]
+            for lang in ("de", "en")
+        }
+        assert "Weiß ich nicht" in titles["de"] and "I don't know" in titles["en"]

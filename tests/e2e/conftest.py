@@ -1,0 +1,107 @@
+"""The real assistant for end-to-end tests: the trained model, the action server and the Rasa server
+on free local ports, with a scratch database. Nothing is mocked."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.serve import Servers, ensure_model, start_servers
+
+TOKEN = "e2e-" + uuid.uuid4().hex
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(method: str, url: str, body: dict | None = None, timeout: float = 60) -> tuple[int, object]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+@dataclass
+class Assistant:
+    """A running assistant: talk to it over REST, read it over the token-protected HTTP API."""
+
+    database_url: str
+    model: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    servers: Servers | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> Assistant:
+        self.servers = start_servers(
+            self.model, TOKEN, self.rasa_port, self.action_port, env={"DATABASE_URL": self.database_url}
+        )
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if self.servers.rasa_server.poll() is not None or self.servers.action_server.poll() is not None:
+                raise RuntimeError("a server exited during start-up")
+            try:
+                ready = http("GET", f"{self.base}/status?token={TOKEN}", timeout=5)[0] == 200
+                actions = http("GET", f"http://127.0.0.1:{self.action_port}/health", timeout=5)[0] == 200
+                if ready and actions:
+                    return self
+            except OSError:
+                pass
+            time.sleep(1)
+        raise RuntimeError("the servers did not become ready within 300 s")
+
+    def stop(self) -> None:
+        if self.servers:
+            self.servers.stop()
+            self.servers = None
+
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        status, messages = http("POST", f"{self.base}/webhooks/rest/webhook", body)
+        assert status == 200, status
+        return messages or []
+
+    def tracker(self, sender: str) -> dict:
+        status, tracker = http("GET", f"{self.base}/conversations/{sender}/tracker?token={TOKEN}")
+        assert status == 200, status
+        return tracker
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages if m.get("text"))
+
+
+def verdicts(messages: list[dict]) -> list[dict]:
+    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "eligibility_verdict"]
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def assistant(model: Path, tmp_path_factory) -> Iterator[Assistant]:
+    database = tmp_path_factory.mktemp("e2e") / "assistant.db"
+    running = Assistant(f"sqlite:///{database}", model).start()
+    yield running
+    running.stop()
