@@ -8,6 +8,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Rasa would otherwise send telemetry and error reports; nothing may leave this machine.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: setup test lint bench evaluate run shell model clean
 

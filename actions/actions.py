@@ -10,10 +10,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.conversation.texts import render_text
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import FACT_SPECS, evaluate, next_fact, render_gaps, render_report
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from bot.storage import default_async_repository
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.storage import default_async_repository, is_staff
+from bot.storage.report import render_assessment, render_forgotten
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +123,46 @@ class ActionResetFacts(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
             SlotSet(k, None) for k in FACT_SPECS
         ]
+
+
+class ActionForgetConversation(Action):
+    """ "Delete my data", after the partner confirmed: the conversation's tracker events, assessments
+    and audit rows go; the answer says what was deleted. The tracker store then keeps nothing of
+    this turn either (bot.storage.tracker_store)."""
+
+    def name(self) -> str:
+        return "action_forget_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        lang = conversation_language(tracker)
+        counts = await default_async_repository().forget(tracker.sender_id)
+        dispatcher.utter_message(text=render_forgotten(tracker.sender_id, counts, lang))
+        return [SlotSet(k, None) for k in FACT_SPECS]
+
+
+class ActionStaffLookup(Action):
+    """Support staff (user ids in BOT_STAFF_IDS) may ask for a partner's last assessment."""
+
+    def name(self) -> str:
+        return "action_staff_lookup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        lang = conversation_language(tracker)
+        if not is_staff(tracker.sender_id):
+            dispatcher.utter_message(text=render_text(Message("staff.only"), lang))
+            return []
+        entities = (tracker.latest_message or {}).get("entities") or []
+        partner_id = next((e["value"] for e in entities if e.get("entity") == "partner_id"), None)
+        if partner_id is None:
+            dispatcher.utter_message(text=render_text(Message("staff.ask_partner_id"), lang))
+            return []
+        assessment = await default_async_repository().last_assessment_for_partner(str(partner_id))
+        if assessment is None:
+            dispatcher.utter_message(text=render_text(Message("staff.no_assessment"), lang))
+        else:
+            dispatcher.utter_message(text=render_assessment(assessment, lang))
+        return []

@@ -66,6 +66,18 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "Important up front – {items} That rules out registering as a direct bill partner for now. I'll still go through the other requirements so you can see what else is missing; say “stop” to end the check.",
     },
     "conv.knockout_item": {"de": "{title}: {detail}", "en": "{title}: {detail}"},
+    "staff.only": {
+        "de": "Gespeicherte Bewertungen anderer Partner kann nur das Support-Team abrufen. Ihre eigene Prüfung zeige ich Ihnen gern: Fragen Sie „Was fehlt mir noch?“",
+        "en": "Only the support team can look up other partners' stored assessments. I'm happy to show your own check: ask “What do I still lack?”",
+    },
+    "staff.ask_partner_id": {
+        "de": "Für welche PartnerID? Bitte nennen Sie sie, z. B. „letzte Bewertung für PartnerID 1234567“.",
+        "en": "For which PartnerID? Please name it, e.g. “last assessment for PartnerID 1234567”.",
+    },
+    "staff.no_assessment": {
+        "de": "Zu dieser PartnerID ist keine Bewertung gespeichert.",
+        "en": "No assessment is stored for this PartnerID.",
+    },
     "hint.yes_no": {
         "de": "Bitte antworten Sie mit Ja oder Nein (oder „weiß ich nicht“).",
         "en": "Please answer yes or no (or “I don't know”).",

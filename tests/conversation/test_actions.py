@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
     ActionCheckEligibility,
+    ActionForgetConversation,
     ActionResetFacts,
+    ActionStaffLookup,
     ActionValidateSlotMappings,
     ValidateEligibilityForm,
 )
@@ -119,3 +121,51 @@ def test_start_over_clears_every_fact_but_keeps_the_language() -> None:
     )
     slots = slot_events(events)
     assert all(slots[key] is None for key in FACT_SPECS) and "language" not in slots
+
+
+def test_verdicts_and_fact_changes_are_stored(database) -> None:
+    from bot.storage import Repository
+
+    entities = [{"entity": "amount", "value": 350000, "additional_info": {"currency": "USD"}}]
+    run(ActionValidateSlotMappings(), tracker(entities=entities, text="USD 350,000"))
+    run(
+        ActionCheckEligibility(),
+        tracker({"csp_revenue_usd": 350000, "partner_id": "1234567"}, intent="ask_missing"),
+    )
+    repository = Repository(database)
+    [stored] = repository.list_assessments(conversation_id="partner-1")
+    assert stored.status == "incomplete" and stored.partner_id == "1234567"
+    assert [(c.fact, c.new_value) for c in repository.fact_changes("partner-1")] == [
+        ("csp_revenue_usd", 350000)
+    ]
+
+
+def test_forget_deletes_and_says_what(database) -> None:
+    run(ActionCheckEligibility(), tracker({"csp_revenue_usd": 350000}, intent="ask_missing"))
+    events, messages = run(ActionForgetConversation(), tracker({"language": "de"}, intent="affirm"))
+    assert "assessments" in messages[0]["text"] or "Bewertung" in messages[0]["text"]
+    from bot.storage import Repository
+
+    assert Repository(database).list_assessments(conversation_id="partner-1") == []
+
+
+def test_staff_lookup_is_refused_to_partners_and_answers_staff(database, monkeypatch) -> None:
+    run(
+        ActionCheckEligibility(),
+        tracker({"csp_revenue_usd": 258000, "partner_id": "7654321"}, intent="ask_missing"),
+    )
+    lookup = [{"entity": "partner_id", "value": "7654321"}]
+    _, refused = run(ActionStaffLookup(), tracker(intent="staff_lookup", entities=lookup))
+    assert refused[0]["text"].startswith("Only the support team")
+    monkeypatch.setenv("BOT_STAFF_IDS", "agent-7, partner-1")
+    _, answered = run(ActionStaffLookup(), tracker(intent="staff_lookup", entities=lookup))
+    assert (
+        "7654321" in answered[0]["text"]
+        or "not_eligible" in answered[0]["text"]
+        or "not met" in answered[0]["text"]
+    )
+    _, unknown = run(
+        ActionStaffLookup(),
+        tracker(intent="staff_lookup", entities=[{"entity": "partner_id", "value": "1111111"}]),
+    )
+    assert unknown[0]["text"] == "No assessment is stored for this PartnerID."

@@ -4,6 +4,7 @@ on free local ports, with a scratch database. Nothing is mocked."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import urllib.error
@@ -26,9 +27,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http(method: str, url: str, body: dict | None = None, timeout: float = 60) -> tuple[int, object]:
+def http(
+    method: str, url: str, body: dict | None = None, timeout: float = 60
+) -> tuple[int, object]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()
@@ -53,15 +58,24 @@ class Assistant:
 
     def start(self) -> Assistant:
         self.servers = start_servers(
-            self.model, TOKEN, self.rasa_port, self.action_port, env={"DATABASE_URL": self.database_url}
+            self.model,
+            TOKEN,
+            self.rasa_port,
+            self.action_port,
+            env={"DATABASE_URL": self.database_url},
         )
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            if self.servers.rasa_server.poll() is not None or self.servers.action_server.poll() is not None:
+            if (
+                self.servers.rasa_server.poll() is not None
+                or self.servers.action_server.poll() is not None
+            ):
                 raise RuntimeError("a server exited during start-up")
             try:
                 ready = http("GET", f"{self.base}/status?token={TOKEN}", timeout=5)[0] == 200
-                actions = http("GET", f"http://127.0.0.1:{self.action_port}/health", timeout=5)[0] == 200
+                actions = (
+                    http("GET", f"http://127.0.0.1:{self.action_port}/health", timeout=5)[0] == 200
+                )
                 if ready and actions:
                     return self
             except OSError:
@@ -91,12 +105,18 @@ def texts(messages: list[dict]) -> str:
 
 
 def verdicts(messages: list[dict]) -> list[dict]:
-    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "eligibility_verdict"]
+    return [
+        m["custom"]
+        for m in messages
+        if (m.get("custom") or {}).get("type") == "eligibility_verdict"
+    ]
 
 
 @pytest.fixture(scope="session")
 def model() -> Path:
-    return ensure_model()
+    # BOT_E2E_MODEL runs the suite against a given model archive instead of the current data's.
+    given = os.environ.get("BOT_E2E_MODEL")
+    return Path(given) if given else ensure_model()
 
 
 @pytest.fixture(scope="session")

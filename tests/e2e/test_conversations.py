@@ -28,7 +28,9 @@ def requested(assistant: Assistant, sender: str) -> str | None:
 
 def test_german_form_happy_path_ends_in_the_verdict(assistant: Assistant) -> None:
     sender = new_sender()
-    replies = assistant.say(sender, "Guten Tag, können wir uns als Partner mit direkter Abrechnung registrieren?")
+    replies = assistant.say(
+        sender, "Guten Tag, können wir uns als Partner mit direkter Abrechnung registrieren?"
+    )
     assert_language(replies, "de")
     assert requested(assistant, sender) == "indirect_months"
     answers = [
@@ -49,14 +51,17 @@ def test_german_form_happy_path_ends_in_the_verdict(assistant: Assistant) -> Non
     assert_language(replies, "de")
     [verdict] = verdicts(replies)
     assert verdict["status"] == "eligible" and verdict["language"] == "de"
-    assert verdict["facts"]["csp_revenue_usd"] == 350000 and verdict["facts"]["managed_services"] == 2
+    assert (
+        verdict["facts"]["csp_revenue_usd"] == 350000 and verdict["facts"]["managed_services"] == 2
+    )
     assert "Sie erfüllen alle Mindestanforderungen" in texts(replies)
 
 
 def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: Assistant) -> None:
     sender = new_sender()
     replies = assistant.say(
-        sender, "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. Are we eligible?"
+        sender,
+        "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. Are we eligible?",
     )
     assert_language(replies, "en")
     # Tenure and revenue are known: they are not asked again.
@@ -65,7 +70,11 @@ def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: A
     assert "Updated – CSP revenue (12 months): USD 280,000 (was USD 350,000)." in texts(replies)
     assert "USD 20,000 short" in texts(replies)  # the knock-out is said at once
     replies = assistant.say(sender, "stop")
-    assert assistant.tracker(sender)["active_loop"] in ({}, None, {"name": None}) or not assistant.tracker(sender)["active_loop"].get("name")
+    assert assistant.tracker(sender)["active_loop"] in (
+        {},
+        None,
+        {"name": None},
+    ) or not assistant.tracker(sender)["active_loop"].get("name")
     replies = assistant.say(sender, "What do I still lack?")
     [verdict] = verdicts(replies)
     assert verdict["status"] == "not_eligible" and "revenue" in verdict["unmet"]
@@ -96,5 +105,8 @@ def test_the_http_api_needs_the_token(assistant: Assistant) -> None:
     sender = new_sender()
     assistant.say(sender, "Hello there, what are the requirements for direct bill partners?")
     assert http("GET", f"{assistant.base}/conversations/{sender}/tracker")[0] in (401, 403)
-    assert http("GET", f"{assistant.base}/conversations/{sender}/tracker?token=wrong")[0] in (401, 403)
+    assert http("GET", f"{assistant.base}/conversations/{sender}/tracker?token=wrong")[0] in (
+        401,
+        403,
+    )
     assert http("GET", f"{assistant.base}/conversations/{sender}/tracker?token={TOKEN}")[0] == 200
