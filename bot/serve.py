@@ -69,7 +69,12 @@ def ensure_model() -> Path:
 
 def quiet_env() -> dict[str, str]:
     # No telemetry or error reports: the product sends nothing beyond its own channels.
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false"}
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": "ignore",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
 
 
 @dataclass

@@ -15,9 +15,18 @@ from typing import Any
 
 from bot.conversation.texts import render_text
 from bot.eligibility import DONT_KNOW, FACT_SPECS, FactError, Facts, evaluate
-from bot.eligibility.facts import BOOL, CHOICE, COUNT, MONEY, MONTHS, json_value, validate_fact
+from bot.eligibility.facts import (
+    BOOL,
+    CHOICE,
+    COUNT,
+    MONEY,
+    MONTH,
+    MONTHS,
+    json_value,
+    validate_fact,
+)
 from bot.eligibility.texts import render_text as render_engine_text
-from bot.i18n import Message, Money, check_language, format_money
+from bot.i18n import Message, Money, Month, check_language, format_money, format_month
 
 # Bare numbers count as managed services only when the message talks about them.
 _MANAGED_SERVICES = re.compile(
@@ -113,6 +122,9 @@ def shown_value(fact: str, value: Any, lang: str) -> str:
         return format_money(Money(Decimal(str(value))), lang)
     if kind == MONTHS:
         return render_text(Message("value.months", {"count": int(value)}), lang)
+    if kind == MONTH:
+        year, month = (int(part) for part in str(value).split("-")[:2])
+        return format_month(Month(dt.date(year, month, 1)), lang)
     return str(value)
 
 

@@ -177,3 +177,10 @@ def test_a_raw_plan_span_is_matched() -> None:
     assert turn(entities=[{"entity": "support_plan", "value": "keinen Plan"}]).changes == {
         "support_plan": "none"
     }
+
+
+def test_a_start_month_is_shown_as_a_month_name() -> None:
+    result = turn(entities=[duration(20, since="2025-03")], text="seit März 2025", lang="de")
+    assert result.replies == [
+        "Notiert – Zeit als indirekter Wiederverkäufer: 20 Monate; indirekter Wiederverkäufer seit: März 2025."
+    ]
