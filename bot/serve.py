@@ -93,21 +93,23 @@ class Servers:
                 process.kill()
 
 
+def start_action_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    """The action server on the migrated database; `env` gains the URLs the Rasa side needs."""
+    from bot.storage import database_url, migrate
+
+    env["DATABASE_URL"] = database_url(env)
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{port}/webhook"
+    migrate.upgrade(env["DATABASE_URL"])
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
 def start_servers(
     model: Path, token: str, rasa_port: int = 5005, action_port: int = 5055, env: dict | None = None
 ) -> Servers:
     """Both servers on one database, whose schema is migrated first."""
-    from bot.storage import database_url, migrate
-
     env = {**quiet_env(), **(env or {})}
-    env["DATABASE_URL"] = database_url(env)
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
-    migrate.upgrade(env["DATABASE_URL"])
-    action_server = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT,
-        env=env,
-    )
+    action_server = start_action_server(env, action_port)
     rasa_server = subprocess.Popen(
         [
             sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
@@ -122,16 +124,8 @@ def start_servers(
 
 def shell(model: Path, action_port: int = 5055) -> int:
     """A terminal chat: the action server in the background, `rasa shell` in the foreground."""
-    from bot.storage import database_url, migrate
-
-    env = {**quiet_env(), "DATABASE_URL": database_url()}
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
-    migrate.upgrade(env["DATABASE_URL"])
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-        cwd=ROOT,
-        env=env,
-    )
+    env = quiet_env()
+    actions = start_action_server(env, action_port)
     try:
         command = [
             sys.executable,

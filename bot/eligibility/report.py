@@ -12,13 +12,8 @@ from bot.i18n import Message
 _MARKS = {"met": "[x]", "unmet": "[ ]", "unknown": "[?]", "pending": "[~]"}
 
 
-def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
-    lines = [render_text(Message(f"status.{verdict.status}"), lang), ""]
-    for result in verdict.results:
-        mark = _MARKS[result.status]
-        status = render_text(Message(f"mark.{result.status}"), lang)
-        detail = render_text(result.outcome.detail, lang)
-        lines.append(f"{mark} {result.requirement.title[lang]} ({status}): {detail}")
+def _steps_and_warnings(verdict: Verdict, lang: str) -> list[str]:
+    lines: list[str] = []
     steps = verdict.next_steps()
     if steps:
         lines += ["", render_text(Message("heading.next_steps"), lang)]
@@ -26,6 +21,17 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
     if verdict.warnings:
         lines += ["", render_text(Message("heading.warnings"), lang)]
         lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
+    return lines
+
+
+def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
+    lines = [render_text(Message(f"status.{verdict.status}"), lang), ""]
+    for result in verdict.results:
+        mark = _MARKS[result.status]
+        status = render_text(Message(f"mark.{result.status}"), lang)
+        detail = render_text(result.outcome.detail, lang)
+        lines.append(f"{mark} {result.requirement.title[lang]} ({status}): {detail}")
+    lines += _steps_and_warnings(verdict, lang)
     lines += [
         "",
         render_text(Message("heading.rules", {"version": verdict.rules.rules_version}), lang),
@@ -53,11 +59,5 @@ def render_gaps(verdict: Verdict, lang: str) -> str:
                 f"{_MARKS[status]} {r.requirement.title[lang]}: {render_text(r.outcome.detail, lang)}"
                 for r in results
             ]
-    steps = verdict.next_steps()
-    if steps:
-        lines += ["", render_text(Message("heading.next_steps"), lang)]
-        lines += [f"{i}. {render_text(step, lang)}" for i, step in enumerate(steps, 1)]
-    if verdict.warnings:
-        lines += ["", render_text(Message("heading.warnings"), lang)]
-        lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
+    lines += _steps_and_warnings(verdict, lang)
     return "\n".join(lines)
