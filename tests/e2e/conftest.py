@@ -64,6 +64,14 @@ class Assistant:
             self.action_port,
             env={"DATABASE_URL": self.database_url},
         )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()  # never leave a half-started server behind
+            raise
+        return self
+
+    def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if (
@@ -77,7 +85,7 @@ class Assistant:
                     http("GET", f"http://127.0.0.1:{self.action_port}/health", timeout=5)[0] == 200
                 )
                 if ready and actions:
-                    return self
+                    return
             except OSError:
                 pass
             time.sleep(1)
