@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,24 @@ def test_yes_no_questions_offer_buttons_in_both_languages() -> None:
             for lang in ("de", "en")
         }
         assert "Weiß ich nicht" in titles["de"] and "I don't know" in titles["en"]
+
+
+def test_numbers_in_responses_are_the_rule_sets_numbers() -> None:
+    """The FAQ answers quote the thresholds; a new rule set must not leave them saying old numbers."""
+    from decimal import Decimal
+
+    from bot.eligibility import current_ruleset
+    from bot.i18n import Money, format_money
+
+    rules = current_ruleset()
+    months = {rules.min_indirect_months, rules.revenue_window_months}
+    for name, variants in DOMAIN.responses.items():
+        for variant in variants:
+            lang, text = variant["condition"][0]["value"], variant["text"]
+            for amount in re.findall(r"[0-9][0-9.,]* USD|USD [0-9][0-9.,]*", text):
+                assert amount == format_money(Money(Decimal(rules.min_csp_revenue_usd)), lang), (
+                    name,
+                    amount,
+                )
+            for count in re.findall(r"([0-9]+) (?:Monat|month)", text):
+                assert int(count) in months, (name, count)
