@@ -34,50 +34,7 @@ _MANAGED_SERVICES = re.compile(
     re.IGNORECASE,
 )
 _BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
-# DIET marks the span that names a fact; its synonyms normalise the spans seen in training. A new
-# wording arrives as raw text, so the span is matched by the words that name each fact (most
-# specific first: "Abrechnung" alone means billing, "Sicherheit" the capabilities).
-_FACT_WORDS = [
-    (fact, re.compile(pattern, re.IGNORECASE))
-    for fact, pattern in (
-        ("credit_check_passed", r"bonit|credit[- ]?check|kreditpr"),
-        (
-            "first_line_support",
-            r"first[- ]?(level|line)|1st[- ]?(level|line)|erste[nrm]? ebene|level[- ]?1",
-        ),
-        (
-            "partner_id_active",
-            r"partner[- ]?id|mpn|cloud partner program|partnerprogramm|mitgliedschaft|membership",
-        ),
-        (
-            "signing_authority",
-            r"zeichnungs|unterschr|unterzeichn|\bsign|prokura|vertretungs|befugnis|authori[sz]",
-        ),
-        ("is_direct_bill_partner", r"direct[- ]?bill|direkte[rn]? abrechnung|direktabrechnung"),
-        ("capabilities", r"capabilit|infrastrukturfunktion|sicherheit|security"),
-        (
-            "billing_infrastructure",
-            r"abrechnung|billing|rechnung|debitor|receivable|invoic|fakturier|provisioning|bereitstellung",
-        ),
-    )
-]
-_PLAN_WORDS = [("asfp", re.compile(r"asfp|advanced", re.I)), ("psfp", re.compile(r"psfp|premier", re.I)),
-               ("none", re.compile(r"\bkein|\bno\b|\bnone\b|\bnot\b|\bnicht|\bohne|\bwithout", re.I))]  # fmt: skip
-
-
-def fact_named_by(value: Any) -> str | None:
-    """The yes/no fact an entity value names: a fact key already, or a span that names one."""
-    if value in _BOOL_FACTS:
-        return value
-    text = str(value or "")
-    return next((fact for fact, words in _FACT_WORDS if words.search(text)), None)
-
-
-def plan_named_by(value: Any) -> str | None:
-    if value in ("none", "asfp", "psfp"):
-        return value
-    text = str(value or "")
-    return next((plan for plan, words in _PLAN_WORDS if words.search(text)), None)
+_PLANS = {"none", "asfp", "psfp"}
 
 
 # Intents that answer the requested question; anything else (a FAQ, "stop") is not an answer.
@@ -163,10 +120,11 @@ def _candidates(
                 problems.append(("conv.ambiguous_quantity", {"text": value, "options": options}))
             else:
                 problems.append(("conv.invalid_quantity", {"text": value}))
-        elif name == "support_plan" and plan_named_by(value):
-            found["support_plan"] = plan_named_by(value)
-        elif name in ("has", "lacks") and fact_named_by(value):
-            found[fact_named_by(value)] = name == "has"
+        # `bot.nlu.statements` names the fact or plan by its key.
+        elif name == "support_plan" and value in _PLANS:
+            found["support_plan"] = value
+        elif name in ("has", "lacks") and value in _BOOL_FACTS:
+            found[value] = name == "has"
     if requested and requested not in found:
         if intent == "dont_know":
             found[requested] = DONT_KNOW

@@ -2,7 +2,7 @@
 
 Use them in config.yml by module path:
   bot.nlu.components.LanguageDetector, bot.nlu.components.BilingualSpacyTokenizer,
-  bot.nlu.components.QuantityExtractor
+  bot.nlu.components.QuantityExtractor, bot.nlu.components.FactStatementExtractor
 
 What reaches NLU components (read from rasa 3.6.21, not assumed):
 * `NLUMessageConverter.convert_user_message` builds each `Message` with exactly `text`,
@@ -54,6 +54,8 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -398,6 +400,62 @@ class QuantityExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             lang = BilingualSpacyTokenizer.language_of(message, TEXT)
             entities = [self.entity(q, lang) for q in self._extract(text, lang, today)]
+            if entities:
+                message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
+        return messages
+
+
+# --- yes/no facts and the support plan ----------------------------------------------------------
+
+# A support agent looking up another partner talks about that partner's facts, not their own; "I
+# don't know" states nothing ("Kein Plan, sorry" is German for "no idea").
+_NOT_ONES_OWN_FACTS = {"staff_lookup", "dont_know"}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class FactStatementExtractor(GraphComponent, EntityExtractorMixin):
+    """Entities `has`/`lacks` (value: the yes/no fact key) and `support_plan` (none/asfp/psfp)
+    from `bot.nlu.statements.extract_statements`, in the message's language. Placed after the
+    intent classifier, whose intent it reads."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FactStatementExtractor:
+        return cls()
+
+    def __init__(self) -> None:
+        from bot.nlu.statements import extract_statements
+
+        self._extract = extract_statements
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if _is_command(text) or not text or intent in _NOT_ONES_OWN_FACTS:
+                continue
+            lang = BilingualSpacyTokenizer.language_of(message, TEXT)
+            entities = [
+                {
+                    ENTITY_ATTRIBUTE_TYPE: statement.entity,
+                    ENTITY_ATTRIBUTE_START: statement.start,
+                    ENTITY_ATTRIBUTE_END: statement.end,
+                    ENTITY_ATTRIBUTE_TEXT: statement.text,
+                    ENTITY_ATTRIBUTE_VALUE: statement.value,
+                    ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+                    EXTRACTOR: self.name,
+                }
+                for statement in self._extract(text, lang)
+            ]
             if entities:
                 message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
         return messages

@@ -154,29 +154,12 @@ def test_has_and_lacks_entities_set_yes_no_facts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("span", "fact"),
-    [
-        ("Support der ersten Ebene", "first_line_support"),
-        ("first level support", "first_line_support"),
-        ("die Bonitätsprüfung", "credit_check_passed"),
-        ("eine aktive Partner-ID", "partner_id_active"),
-        ("Zeichnungsbefugnis", "signing_authority"),
-        ("billing and invoicing", "billing_infrastructure"),
-        ("Sicherheit und Bereitstellung", "capabilities"),
-        ("already direct bill", "is_direct_bill_partner"),
-    ],
-)
-def test_a_raw_span_is_matched_to_the_fact_it_names(span: str, fact: str) -> None:
-    assert turn(entities=[{"entity": "has", "value": span}]).changes == {fact: True}
-
-
-def test_a_raw_plan_span_is_matched() -> None:
-    assert turn(entities=[{"entity": "support_plan", "value": "Premier Support"}]).changes == {
-        "support_plan": "psfp"
-    }
-    assert turn(entities=[{"entity": "support_plan", "value": "keinen Plan"}]).changes == {
-        "support_plan": "none"
-    }
+    "entity",
+    [{"entity": "has", "value": "Support der ersten Ebene"}, {"entity": "lacks", "value": "partner_id"},
+     {"entity": "support_plan", "value": "Premier Support"}, {"entity": "support_plan", "value": "gold"}],
+)  # fmt: skip
+def test_a_value_that_is_no_fact_key_or_plan_changes_nothing(entity: dict) -> None:
+    assert turn(entities=[entity]).changes == {}
 
 
 def test_a_start_month_is_shown_as_a_month_name() -> None:

@@ -87,6 +87,10 @@ def _lemmas(message: Message, attribute: str = TEXT) -> dict[str, str]:
             "bot.nlu.components.QuantityExtractor",
             {DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR},
         ),
+        (
+            "bot.nlu.components.FactStatementExtractor",
+            {DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR},
+        ),
     ],
 )
 def test_components_are_registered_under_the_names_config_yml_uses(path, types):
@@ -594,3 +598,42 @@ def test_trained_model_runs_the_whole_pipeline_in_both_languages(agent):
         # Token spans come from our tokenizer: whitespace-free and inside the text.
         spans = parsed["text_tokens"]
         assert spans and all(text[a:b].strip() == text[a:b] != "" for a, b in spans)
+
+
+def test_trained_model_states_yes_no_facts_and_the_plan_in_both_languages(agent):
+    german = _parse(agent, "Keine Prokura, aber einen eigenen Helpdesk und ASfP haben wir")
+    statements = {
+        (e["entity"], e["value"])
+        for e in german["entities"]
+        if e["extractor"] == "FactStatementExtractor"
+    }
+    assert statements == {
+        ("lacks", "signing_authority"),
+        ("has", "first_line_support"),
+        ("support_plan", "asfp"),
+    }
+    english = _parse(agent, "Our membership lapsed and the credit check is still pending")
+    assert {
+        (e["entity"], e["value"]) for e in english["entities"] if e["entity"] in ("has", "lacks")
+    } == {
+        ("lacks", "partner_id_active"),
+        ("lacks", "credit_check_passed"),
+    }
+
+
+def test_facts_in_a_staff_lookup_are_not_the_users_own():
+    from bot.nlu.components import FactStatementExtractor
+
+    message = Message(
+        data={
+            "text": "Letzte Bewertung für PartnerID 1234567, die ist aktiv",
+            "intent": {"name": "staff_lookup"},
+        }
+    )
+    FactStatementExtractor().process([message])
+    assert message.get("entities", []) == []
+    message = Message(data={"text": "Die PartnerID ist aktiv", "intent": {"name": "inform"}})
+    FactStatementExtractor().process([message])
+    assert [(e["entity"], e["value"]) for e in message.get("entities")] == [
+        ("has", "partner_id_active")
+    ]

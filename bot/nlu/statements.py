@@ -1,0 +1,501 @@
+"""Yes/no facts and the support plan a partner states about itself, in German or English.
+
+"Keine Prokura, aber First-Level-Support machen wir selbst" -> lacks signing_authority, has
+first_line_support. The vocabulary is closed (seven yes/no facts, three plans), while whether a
+fact is affirmed depends on negation scope ("kein", "nicht mehr", "expired", "still pending"),
+which ~200 annotated examples per language did not teach DIET reliably (held-out entity F1 ~0.65).
+No maintained library does negation scope for German and English chat text; hence these rules:
+each fact is named by its words, and a clause's negation cues decide has or lacks.
+
+Sentences that ask, doubt or suppose ("Brauchen wir ASfP?", "Ich weiß nicht, ob ...", "if we had
+PSfP") state nothing. The component in `bot.nlu.components` also skips FAQ questions by intent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HAS, LACKS, SUPPORT_PLAN = "has", "lacks", "support_plan"
+
+# Umlauts may be typed as "ue"/"ae"/"oe" or dropped: "Bonitaetspruefung", "Bonitatsprufung".
+_U, _A, _O = "(?:ü|ue|u)", "(?:ä|ae|a)", "(?:ö|oe|o)"
+
+# Words that name each fact, most specific first: where two patterns overlap, the earlier one
+# wins ("Partner mit direkter Abrechnung" is the direct bill status, not billing infrastructure).
+_FACT_PATTERNS: list[tuple[str, str]] = [
+    (
+        "is_direct_bill_partner",
+        # "Direct Bill" alone is the topic of the whole conversation; the status needs "partner" or a verb.
+        r"direct[- ]?bill(?:ing)?[- ]?partner\w*|direkt[- ]?(?:abrechnungs?|rechnungs?)[- ]?partner\w*"
+        r"|partner\w* mit direkter abrechnung|(?:rechnen|abrechnen)\w* (?:\w+ ){0,5}direkt\w*"
+        r"|direkt (?:\w+ ){0,3}ab(?:rechnen|gerechnet|zurechnen)\b|\bbill\w* (?:\w+ ){0,2}directly|directly bill\w*"
+        # "wir sind schon Direct Bill", "we've been direct bill since 2020"
+        r"|\b(?:bin|sind|ist|am|are|is|been|'re|'m)\s+(?:\w+\s+){0,2}?(?P<name>direct[- ]?bill)\b"
+        r"|(?P<name2>direct[- ]?bill)\s+(?:sind|bin|ist|are|seit|since)\b|direkte[rn]? partner|direkt abrechnende\w* partner\w*"
+        # "wir sind nicht mehr direkt", "we're not direct any more"
+        r"|\b(?:sind|bin|are|'re|am)\s+(?:\w+\s+){0,3}?(?P<name3>direkt|direct)(?=\s*(?:[,.;!)]|$|any ?more|mehr))",
+    ),
+    (
+        "credit_check_passed",
+        rf"bonit{_A}t\w*|credit[- ]?(?:check|chek|cheque|vetting|review|assessment|screening)\w*|\bpass\w* (?:the )?credit\b"
+        rf"|kreditpr{_U}f\w*|kreditw{_U}rdig\w*|creditworth\w*",
+    ),
+    (
+        "first_line_support",
+        r"front[- ]?line[- ]?support|(?:first|1st|erst\w*)[- ]?(?:level|line|ebene)\w*(?:[- ]?support\w*)?|level[- ]?(?:1|one|eins)\b"
+        r"|tier[- ]?(?:1|one)[- ]?support|help[- ]?desk(?![- ]?(?:agent|rolle|role))\w*|service[- ]?desk\w*|support[- ]?desk\w*"
+        r"|erstsupport\w*|kundensupport\w*|customer support|support der ersten ebene|\bl1\b[- ]?(?:support)?"
+        r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*",
+    ),
+    (
+        "partner_id_active",
+        r"partner[- ]?id\w*|mpn[- ]?(?:id|mitgliedschaft|membership)?\w*|(?:ai )?cloud partner program\w*"
+        r"|partner[- ]?program\w*|partnerprogramm\w*|mitgliedschaft\w*|membership\w*|mitglied\w*|\bmember\w*",
+    ),
+    (
+        "signing_authority",
+        r"zeichnungs\w*|\bzeichnen\b|unterschr\w*|unterzeichn\w*|\bsign(?!(?:ed|ing|s)? (?:up|off|in|out)\b)(?:ing|atory|atories|ed|er|ature)?\b"
+        r"|prokur\w*|vertretungs\w*|vollmacht\w*|\w*befugnis\w*|\w*befugt\w*|signing authorit\w*|authori[sz]\w* (?:to sign|signator\w*)|authori[sz]\w*|authorit(?:y|ies)\b"
+        r"|power of attorney|legally bind\w*|rechtsverbindlich\w*|rechtlich\w* vereinbarung\w*|legal agreement\w*",
+    ),
+    (
+        "capabilities",
+        rf"capabilit\w*|infrastrukturfunktion\w*|sicherheitsfunktion\w*|\bsicherheit\w*|security"
+        rf"|f{_A}higkeit\w*|infrastructure (?:and security )?functions?"
+        r"|(?:drittanbieter|third[- ]party)[- ]?(?:assessment|bewertung|pr(?:ü|ue)fung)\w*",
+    ),
+    (
+        "billing_infrastructure",
+        r"\w*abrechnung\w*|accounts? receivable\w*|(?-i:\bAR\b)"
+        r"|\bto bill\b|\bbill (?:our |the |all |every |each )?customers?\b|billing\w*|\brechnungs\w*|\brechnungen|debitor\w*|receivable\w*|invoic\w*"
+        r"|fakturier\w*|faktura\w*|(?<!an)forderung\w*|provisioning|bereitstellung\w*|inkasso|mahnwesen|dunning"
+        r"|(?<!aus der )buchhaltung\w*|(?<!from )(?<!from the )accounting",
+    ),
+]
+# "Wir sind (noch) indirekter Reseller": not a direct bill partner today.
+_INDIRECT_TODAY = (
+    "indirect_today",
+    rf"\b(?:bin|sind|ist|are|'re|am|is|been)\s+(?:\w+\s+){{0,4}}?(?P<name>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)"
+    r"|indirect (?:csp )?(?:reseller|partner)|tier[- ]?2[- ](?:reseller|partner)|indirekt\b|indirect\b)"
+    # "Seit 2022 indirekter Reseller", "indirect reseller since 2021"
+    rf"|(?:seit|since)\s+(?:\S+\s+){{0,2}}?(?P<name5>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)"
+    rf"|(?P<name6>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)\s+(?:seit|since)\b"
+    r"|(?:auf|zu|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?P<name3>indirect)"
+    rf"|\bstatus\W+(?P<name4>indirekte[rn]? (?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:reseller|partner))",
+)
+# The conversation's topic ("direkte Abrechnung", "direct billing") is neither the direct bill
+# status nor billing infrastructure; matched right after the status so that it claims its words.
+_TOPIC = ("topic", r"direkte[rn]? abrechnung|direct[- ]?bill(?:ing)?\b|direktabrechnung\w*")
+_PLAN_PATTERNS: list[tuple[str, str]] = [
+    ("asfp", r"asfp\w*|advanced[- ]?support\w*"),
+    ("psfp", r"psfp\w*|premier[- ]?support\w*|premier\b"),
+    # A plan without its name: only its absence is a fact ("kein Supportplan").
+    (
+        "plan",
+        r"support[- ]?plan\w*|supportvertrag\w*|support contract|partner support plan|\bplans?\b|\bplan\b",
+    ),
+]
+
+# "the infrastructure to bill customers directly" is billing infrastructure, not the status.
+_BILLING_INFRASTRUCTURE = (
+    "billing_infrastructure",
+    r"infrastruct\w* (?:\w+ ){0,2}to bill(?: \w+){0,2}|\w*infrastruktur\w* (?:\w+ ){0,3}(?:abrechnung|abzurechnen)\w*"
+    r"|billing infrastructure|bill and provision\w*",
+)
+# The seed defines the capabilities as billing, provisioning, customer support and security: the
+# four named together are that requirement, not three separate facts.
+_FOUR_CAPABILITIES = (
+    "capabilities",
+    r"(?:abrechnung|billing)\W+(?:\w+\W+){0,3}?(?:bereitstellung|provisioning)\W+(?:\w+\W+){0,3}?"
+    r"(?:kunden)?(?:customer )?support\w*\W+(?:\w+\W+){0,3}?(?:sicherheit|security)",
+)
+_ALL = [
+    (key, re.compile(pattern, re.IGNORECASE))
+    for key, pattern in [
+        _FOUR_CAPABILITIES,
+        _BILLING_INFRASTRUCTURE,
+        _FACT_PATTERNS[0],
+        _INDIRECT_TODAY,
+        _TOPIC,
+        *_FACT_PATTERNS[1:],
+        *_PLAN_PATTERNS,
+    ]
+]
+_PLANS = {"asfp", "psfp", "plan"}
+
+# Negation, clause by clause. "nicht nur"/"not only" and "kein Problem"/"no problem" negate nothing.
+_NOT_NEGATING = re.compile(
+    r"\bnicht nur\b|\bnot only\b|\bnot just\b|\bkein(?:e|en)? (?:problem|thema|sorge|frage)\b"
+    r"|\bno (?:problem|worries|doubt|question)\b|\b(?:gone|went|got) thr(?:ough|u)\b"
+    # No third party doing it means the partner does it: "ohne Distributor", "no disti involved".
+    r"|\b(?:no|kein\w*|ohne|without)\s+(?:\w+\s+)?(?:disti|distribut\w*|dienstleister|third[- ]party|outsourc\w*)\w*",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    rf"\bkein\w*|\bnicht\b|\bnichts\b|\bnix\b|\bnie(?:mals)?\b|\bohne\b|\bweder\b|\bfehl\w*|\bnoch aus\b|\bsteht aus\b"
+    rf"|\babgelaufen\b|\bausgelaufen\b|\bauslaufen\b|\binaktiv\w*|\bdeaktiviert\b|\bgek{_U}ndigt\b"
+    rf"|\bgesperrt\b|\bdurchgefallen\b|\babgelehnt\b|\bentzogen\b|\bverloren\b|\bungültig\b|\bungueltig\b"
+    r"|\bno\b|\bnot\b|n't\b|n’t\b|\bnever\b|\bwithout\b|\bneither\b|\bnor\b|\bnone\b|\black\w*|\bmissing\b"
+    r"|\bexpired?\b|\blapsed\b|\binactive\b|\bdeactivated\b|\bcancel+ed\b|\bfailed\b|\bfail\b"
+    r"|\brejected\b|\bdeclined\b|\bdenied\b|\bsuspended\b|\brevoked\b|\binvalid\b|\bdont\b|\bdoesnt\b|\bcant\b"
+    # Needing it, gaps in it, or someone else doing it: the partner does not have it.
+    rf"|\bbrauche\w*|\bben{_O}tig\w*|\bneed\w*|\bl{_U}cke\w*|\bhapert\b|\bgaps?\b|\bm{_A}ngel\w*|\bshortcoming\w*"
+    r"|\blapse\w*|\bdistribut\w*|\bdisti\b|\bexterne[nrs]? (?:firma|dienstleister|partner|anbieter)\b"
+    r"|\bexternal (?:firm|company|provider|partner)\b|\bdienstleister\b|\boutsourc\w*|\bausgelagert\b|\bnich\b"
+    rf"|\bsteuerb{_U}ro\b|\bnegativ\w*|\bnein\b|❌|✗|✘|\bweg\b|\bnicht durch\b|\bran out\b|\brun out\b|\bdropped\b"
+    r"|\blost\b|\bgone\b|\bended\b|\bno longer\b|\bnicht mehr\b|\bincomplete\b|\bunvollst(?:ä|ae)ndig\b"
+    r"|\binsufficient\b|\bunzureichend\b|\bn(?:ö|oe)\b|\bnee\b|\bnope\b|\bnah\b|✖|\bhakt\b",
+    re.IGNORECASE,
+)
+# Not passed yet is not passed: "die Bonitätsprüfung läuft noch", "credit check pending".
+_PENDING = re.compile(
+    r"\bl(?:ä|ae|a)uft\b|\bwarte\w*|\bausstehend\w*|\boffen\b|\bbeantragt\b|\bin bearbeitung\b|\bin pr(?:ü|ue|u)fung\b"
+    r"|\bnoch nicht\b|\bpending\b|\brunning\b|\bwaiting\b|\bin progress\b|\bunder review\b|\boutstanding\b"
+    r"|\bopen\b|\bapplied\b|\bsubmitted\b|\byet\b|\bongoing\b|\bstill\b|\bnoch\b|\bdauert\b|\bgoing on\b|\btaking\b",
+    re.IGNORECASE,
+)
+_PENDING_FACTS = {"credit_check_passed"}
+_EXPLICIT_NEGATION = re.compile(
+    r"\bkein\w*|\bnicht\b|\bnot\b|n't\b|\bno longer\b|\bnever\b", re.IGNORECASE
+)
+# An assessment still to come: "Capabilities assessment still outstanding".
+_NOT_YET_ASSESSED = re.compile(
+    r"\boutstanding\b|\bpending\b|\bausstehend\w*|\bsteht\b.*\baus\b|\bnot yet\b|\bnoch nicht\b|\bscheduled\b"
+    r"|\bgeplant\b|\bterminiert\b|\bin progress\b|\bl(?:ä|ae)uft noch\b|\boffen\b|\bopen\b",
+    re.IGNORECASE,
+)
+# "den First-Level-Support hat ein Partner von uns übernommen": someone else does it.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:(?:ü|ue)bernimmt|(?:ü|ue)bernommen|takes care of|taken care of|handled by|done by|provided by"
+    r"|signed by|run by|macht (?:das|der|die|unser)|erledigt (?:das|der|die|unser)"
+    r"|nur (?:der|die|unser\w*)|only (?:the|our|my)|(?:der|unser|the|my|our) (?:chef|boss|ceo|coo)"
+    r"|gesch(?:ä|ae)ftsf(?:ü|ue)hr\w*|vorstand|muss (?:der|die)|has to|have to)\b",
+    re.IGNORECASE,
+)
+# Signing is the writer's own authority: "bei uns unterschreibt die Geschäftsführung" is someone else.
+_MYSELF = re.compile(r"\b(?:ich|mir|mich|i|i'm|me|myself)\b", re.IGNORECASE)
+_OURSELVES = re.compile(
+    r"\b(?:wir|uns|unser\w*|eigene\w*|selbst|selber|inhouse|in-house|we|us|our|own|ourselves|ich|myself)\b",
+    re.IGNORECASE,
+)
+# A clause that asks, doubts or supposes states no fact. Question words are per language: German
+# "was"/"wer" are English words too.
+_NOT_A_STATEMENT = {
+    "de": re.compile(
+        r"\?|\bob\b|\bwenn\b|\bfalls\b|\bsobald\b|\bsofern\b|\bw(?:ü|ue)rde\w*|\bh(?:ä|ae)tte\w*|\bvielleicht\b|\beventuell\b"
+        r"|\bwei(?:ß|ss)\b|\bnicht sicher\b|\bunsicher\b|\bkeine ahnung\b|\bunklar\b|\bkenne\w*|\bbegriff\w*"
+        r"|\b(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|wodurch|womit)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        # "who"/"which" in mid-clause are relative ("the one who can sign"); "how long" asks.
+        r"\?|\bwhether\b|\bif\b|\bonce\b|\bunless\b|\bwould\b|\bmaybe\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bno idea\b"
+        r"|\bknows?\b|\bunclear\b|\bterm\b|\b(?:what|how|why|where)\b|\bwhat's\b|^\W*(?:who|whom|whose|which|when)\b",
+        re.IGNORECASE,
+    ),
+}
+# Talk about a requirement ("debitoren anforderung") states nothing unless it says it is met.
+_REQUIREMENT_TALK = re.compile(
+    r"\b(?:vorr?aussetzung|anforderung|kriterien|(?:ü|ue)bersicht|requirement|prerequisite|criteria|overview)\w*",
+    re.IGNORECASE,
+)
+_MEETS = re.compile(
+    r"\b(?:erf(?:ü|ue)ll|schaff|hab|hat|sind|meet|fulfil|satisf|have|has|are|is|were|was)\w*|n't\b",
+    re.IGNORECASE,
+)
+# A sentence asks throughout when it opens with a question word or a modal verb ("muss man ...",
+# "do we need ..."), talks about what a term means or how two compare, or ends in "?" without
+# opening with its subject ("Deckt PSfP ... ab?"); in "Wir haben ASfP, reicht das?" only the last
+# clause asks.
+_ASKS_THROUGHOUT = {
+    "de": re.compile(
+        r"^\W*(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|in welch\w*"
+        r"|muss|m(?:ü|ue)ssen|kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|soll\w*|brauch\w*|ben(?:ö|oe)tig\w*)\b"
+        r"|^\W*erkl(?:ä|ae)r\w*|\berkl(?:ä|ae)r(?:e|en|t)?\s+(?:mir|uns|bitte|mal|sie)\b|\bbedeut\w*|\bhei(?:ß|ss)t\b"
+        r"|\bgemeint\b|\bunterschied\w*|\babk(?:ü|ue)rzung\w*|\bvs\b|\bversus\b"
+        r"|\bnicht (?:ganz )?sicher\b|\bunsicher\b|\bwei(?:ß|ss) (?:ich )?nicht\b"
+        # Conditions suppose ("Wenn wir die Bonitätsprüfung bestehen, kaufen wir PSfP").
+        r"|^\W*(?:wenn|falls|sobald|sofern|angenommen|gesetzt den fall)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"^\W*(?:what\w*|how|who|whom|whose|when|which|why|where|in what"
+        r"|do|does|did|can|could|must|should|need|may|is|are|am|will)\b"
+        r"|\bexplain\w*|\bmeans?\b|\bmeaning\b|\bdifference\b|\bstand for\b|\babbreviation\w*"
+        r"|\bvs\b|\bversus\b|^\W*(?:if|once|as soon as|unless|suppose|supposing|assuming|say)\b|\bwhich (?:is|one|plan|of)\b"
+        r"|\bnot (?:entirely |quite |100% )?(?:sure|certain)\b|\bunsure\b|\bdon'?t know\b",
+        re.IGNORECASE,
+    ),
+}
+# A later clause that opens with a verb and its subject asks ("..., brauchen wir da eine PartnerID",
+# "..., does that need its own partner id"); "und darf Verträge unterschreiben" states.
+_ASKING_CLAUSE = {
+    "de": re.compile(
+        r"^\W*(?:muss|m(?:ü|ue)ssen|kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|soll\w*|brauch\w*|ben(?:ö|oe)tig\w*"
+        r"|ist|sind|gibt|gilt|z(?:ä|ae)hl\w*|reicht)\s+(?:wir|ich|man|sie|es|das|er|uns)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"^\W*(?:do|does|did|can|could|must|should|is|are|will|would)\s+(?:we|i|you|it|that|this|they|one)\b",
+        re.IGNORECASE,
+    ),
+}
+# A question that opens with its verb asks in all its clauses ("Schaut sich Microsoft unsere
+# Bonität an, bevor ...?"); in "Credit check passed, no plan yet – should we buy ASfP?" only the last.
+_OPENS_WITH_VERB = {
+    "de": re.compile(
+        r"^\W*(?:muss|m(?:ü|ue)ssen|kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|soll\w*|brauch\w*|ben(?:ö|oe)tig\w*|habe|haben"
+        r"|hat|ist|sind|bin|gibt|gilt|gelten|z(?:ä|ae)hl\w*|reicht|l(?:ä|ae)uft|schaut|pr(?:ü|ue)ft|deckt|geht|wird|werden"
+        r"|lohnt|bekomm\w*|kriegen|stimmt|passt|akzeptiert|verlangt|verifiziert|(?:ü|ue)berpr(?:ü|ue)ft|checkt|braucht|m(?:ü|ue)sste\w*|k(?:ö|oe)nnte\w*|d(?:ü|ue)rfte\w*)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"^\W*(?:do|does|did|can|could|must|should|need|may|is|are|am|will|would|have|has|was|were|shall)\b",
+        re.IGNORECASE,
+    ),
+}
+# ... and a clause about a plan or a need ("wir wollen ASfP kaufen", "we need PSfP") neither.
+_NOT_YET_A_FACT = re.compile(
+    r"\bwollen\b|\bwill\b|\bm(?:ö|oe)chte\w*|\bplanen\b|\bvorhaben\b|\bwerden\s*[.!]*$|\bbecome\b|\bbecoming\b"
+    r"|\bwant\w*|\bplan(?:ning)? to\b|\bgoing to\b|\bintend\w*|\bwould like\b|\b'd like\b"
+    r"|\b(?:ü|ue)berleg\w*|\bk(?:ü|ue)nftig\w*|\bzuk(?:ü|ue)nftig\w*|\bdemn(?:ä|ae)chst\b|\bsp(?:ä|ae)ter\b"
+    r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
+    # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
+    r"|\b(?:waren|war|hatten|hatte|were|was|had)\b.*\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
+    r"|\bused to\b|\bbevor\b|\bbefore\b",
+    re.IGNORECASE,
+)
+_ID_WORDS = re.compile(r"partner[- ]?id|mpn", re.IGNORECASE)
+_STATUS = re.compile(
+    r"\baktiv\w*|\bactive\b|\bg(?:ü|ue|u)ltig\b|\bvalid\b|\bl(?:ä|ae|a)uft\b|\bverl(?:ä|ae|a)ngert\b|\brenewed\b"
+    r"|\bhab\w*|\bhat\b|\bhave\b|\bhas\b|'ve\b|\bgot\b|\bsind\b|\bbin\b|\bare\b|'re\b|\bam\b|\bbesitz\w*|\bvorhanden\b|\bin place\b|\bgood standing\b",
+    re.IGNORECASE,
+)
+# A sentence ends at a line break, at ! or ?, and at a full stop before a capital or the end
+# ("v. a. bei", "z. B.", "520.000 USD" do not end one).
+_SENTENCES = re.compile(r"(?:[^.!?\n]|\.+(?!\s+[A-ZÄÖÜ]|\s*$|\s*\n))+[.!?]*")
+# Clauses: negation reaches up to a comma, semicolon, dash or a coordinating word.
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[✔✓✅☑✖✗✘❌])\s*|\s*[,;:–—]\s*|\s+-\s+|\s+(?:aber|jedoch|sondern|und|sowie|plus|but|however|whereas|while|and|außerdem|ausserdem)\s+",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(r"\W*(?:aber|jedoch|sondern|but|however|whereas|while)\b", re.IGNORECASE)
+_INFINITIVE = re.compile(r"\bzu\s+\w+\W*$", re.IGNORECASE)
+# What is left of a clause that only names facts ("Prokura und Helpdesk haben wir nicht").
+_FILLER = re.compile(
+    r"\b(?:der|die|das|den|dem|des|ein\w*|unser\w*|eigene\w*|auch|the|a|an|our|own|also|too|ja|yes|ok)\b|[^\w]+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One stated fact: entity `has`/`lacks` with a fact key, or `support_plan` with a plan."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Mention:
+    key: str
+    start: int
+    end: int
+
+
+def _mentions(text: str, offset: int) -> list[_Mention]:
+    found: list[_Mention] = []
+    for key, pattern in _ALL:
+        for match in pattern.finditer(text):
+            # A pattern may need context that is not the fact's name: its group "name" is.
+            group = next((name for name, value in match.groupdict().items() if value), 0)
+            start, end = match.start(group) + offset, match.end(group) + offset
+            if any(m.start < end and start < m.end for m in found):
+                continue
+            found.append(_Mention(key, start, end))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _negated(clause: str, key: str) -> bool:
+    cleared = _NOT_NEGATING.sub(" ", clause)
+    if _NEGATION.search(cleared):
+        return True
+    ourselves = _MYSELF if key == "signing_authority" else _OURSELVES
+    if _SOMEONE_ELSE.search(cleared) and not ourselves.search(cleared):
+        return True
+    if key == "capabilities" and _NOT_YET_ASSESSED.search(cleared):
+        return True
+    return key in _PENDING_FACTS and bool(_PENDING.search(cleared))
+
+
+def _named_only(piece: str) -> bool:
+    if _NEGATION.search(piece) or _AFFIRMED.search(piece):
+        return False
+    return bool(_mentions(piece, 0)) and not _FILLER.sub("", _strip_mentions(piece)).strip()
+
+
+def _names_with_answer(piece: str) -> bool:
+    """ "Direct Bill: nein", "Direct bill: no, indirect": only names and a yes or no."""
+    rest = _FILLER.sub("", _AFFIRMED.sub("", _NEGATION.sub("", _strip_mentions(piece))))
+    return bool(_mentions(piece, 0)) and not rest.replace("indirekt", "").replace("indirect", "")
+
+
+# "Debitoren ja, Capabilities nein": a name with its own yes is a statement of its own.
+_AFFIRMED = re.compile(r"\b(?:ja|yes|yep|jep|jo)\b|✔|✓|✅|☑", re.IGNORECASE)
+_JOINS_PRECEDING = re.compile(r"^\s*(?:und|sowie|plus|and)\s*$", re.IGNORECASE)
+
+
+def _clauses(sentence: str, offset: int, lang: str) -> list[tuple[str, int, str]]:
+    """(clause, offset, negation scope) for each clause of a sentence."""
+    # A name that spans a separator ("bill and provision", the four capabilities) is not split.
+    lists = [match.span() for _, pattern in _ALL for match in pattern.finditer(sentence)]
+    # (text, offset, separator before it)
+    pieces: list[tuple[str, int, str]] = []
+    position, separator_before = 0, ""
+    for separator in _CLAUSE_BREAK.finditer(sentence):
+        if any(start <= separator.start() < end for start, end in lists):
+            continue
+        pieces.append((sentence[position : separator.start()], offset + position, separator_before))
+        position, separator_before = separator.end(), separator.group()
+    pieces.append((sentence[position:], offset + position, separator_before))
+
+    # "..., Verträge zu unterzeichnen" completes the clause before it; so does a short tail
+    # without a fact of its own ("einen Supportplan haben wir aber | keinen").
+    merged: list[tuple[str, int, str]] = []
+    for text, start, before in pieces:
+        # "partnerid ist aber | aktiv", "einen Supportplan haben wir aber | keinen", "I can't do that"
+        words = len(text.split())
+        short_tail = (
+            not _mentions(text, 0)
+            and not _skipped(text, lang)
+            and (words <= 2 or (words <= 4 and _NEGATION.search(text)))
+        )
+        if merged and (_INFINITIVE.search(text) or short_tail):
+            previous, previous_start, previous_before = merged[-1]
+            merged[-1] = (previous + before + text, previous_start, previous_before)
+        else:
+            merged.append((text, start, before))
+
+    # A clause that only names facts takes the negation of the clause it belongs to: the next one
+    # in "Prokura und Helpdesk haben wir nicht", the one before in "Wir haben X, Y und Z" and in
+    # "..., einen Helpdesk, aber die Bonitätsprüfung steht noch aus".
+    scopes = [text for text, _, _ in merged]
+    for index, (text, _, before) in enumerate(merged):
+        if not _named_only(text):
+            continue
+        following = next(
+            (j for j in range(index + 1, len(merged)) if not _named_only(merged[j][0])), None
+        )
+        contrast = following is not None and any(
+            _CONTRAST.match(merged[j][2].strip(" ,;:–—-") + " " + merged[j][0].lstrip())
+            for j in range(index + 1, following + 1)
+        )
+        preceding = next(
+            (j for j in range(index - 1, -1, -1) if not _named_only(merged[j][0])), None
+        )
+        joined = _JOINS_PRECEDING.match(before) and preceding is not None
+        if following is not None and not contrast and not joined:
+            scopes[index] = merged[following][0]
+        elif preceding is not None:
+            scopes[index] = merged[preceding][0]
+    return [(text, start, scope) for (text, start, _), scope in zip(merged, scopes, strict=True)]
+
+
+def _strip_mentions(text: str) -> str:
+    for mention in reversed(_mentions(text, 0)):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
+
+
+def _states_status(mention_text: str, scope: str) -> bool:
+    """A PartnerID given as a number is not a statement that it is active."""
+    return not _ID_WORDS.search(mention_text) or bool(_STATUS.search(scope))
+
+
+def _asks_throughout(sentence: str, lang: str) -> bool:
+    if _ASKS_THROUGHOUT[lang].search(sentence):
+        return True
+    return sentence.rstrip().endswith("?") and bool(_OPENS_WITH_VERB[lang].search(sentence))
+
+
+def _skipped(scope: str, lang: str) -> bool:
+    """A clause that asks, supposes, plans or only talks about a requirement states nothing."""
+    return bool(
+        _NOT_A_STATEMENT[lang].search(scope)
+        or (_REQUIREMENT_TALK.search(scope) and not _MEETS.search(scope))
+        or _NOT_YET_A_FACT.search(scope)
+        or _ASKING_CLAUSE[lang].search(scope)
+    )
+
+
+def extract_statements(text: str, lang: str) -> list[Statement]:
+    """The facts a message in `lang` ("de"/"en") states, in order.
+
+    Each fact once: within a sentence a "lacks" outweighs a "has" ("Bei den Capabilities fehlt
+    einiges, vor allem im Bereich Security"), across sentences the last counts (a correction).
+    """
+    facts: dict[str, Statement] = {}
+    plans: list[tuple[str, bool, _Mention]] = []
+    # "Supportplan? Haben wir nicht.": a name asked about alone is answered by the next sentence.
+    raised: list[_Mention] = []
+    for sentence in _SENTENCES.finditer(text or ""):
+        words = sentence.group()
+        if words.rstrip().endswith("?") and _named_only(words.rstrip(" ?")):
+            raised = _mentions(words, sentence.start())
+            continue
+        if _asks_throughout(words, lang):
+            raised = []
+            continue
+        seen: set[str] = set()
+        for index, (piece, start, scope) in enumerate(_clauses(words, sentence.start(), lang)):
+            if _skipped(scope, lang):
+                continue
+            mentions = _mentions(piece, start)
+            raised_here: list[_Mention] = []
+            if index == 0:
+                mentions, raised_here, raised = raised + mentions, raised, []
+            for mention in mentions:
+                key, negated = mention.key, _negated(scope, mention.key)
+                if key == "topic":
+                    # "Direct Bill: nein", "Direct Bill? Nee, sind wir nicht": the status asked about.
+                    if not (_names_with_answer(piece) or mention in raised_here):
+                        continue
+                    key = "is_direct_bill_partner"
+                if key in _PLANS:
+                    plans.append((key, negated, mention))
+                    continue
+                if key == "indirect_today":
+                    if _EXPLICIT_NEGATION.search(scope):
+                        continue
+                    key, negated = "is_direct_bill_partner", True
+                mentioned = text[mention.start : mention.end]
+                if not (negated or _states_status(mentioned, scope)):
+                    continue
+                if key in seen and (facts[key].entity == LACKS or not negated):
+                    continue
+                seen.add(key)
+                facts.pop(key, None)
+                facts[key] = Statement(
+                    LACKS if negated else HAS, key, mention.start, mention.end, mentioned
+                )
+    statements = sorted(facts.values(), key=lambda s: s.start)
+    plan = _plan(plans, text)
+    return sorted([*statements, plan], key=lambda s: s.start) if plan else statements
+
+
+def _plan(plans: list[tuple[str, bool, _Mention]], text: str) -> Statement | None:
+    """A named plan stated as held wins; plans only denied mean none; "a plan" alone says nothing."""
+    held = [(key, m) for key, negated, m in plans if not negated and key != "plan"]
+    if held:
+        key, mention = held[-1]
+    elif any(negated for _, negated, _ in plans):
+        key, mention = "none", next(m for _, negated, m in plans if negated)
+    else:
+        return None
+    return Statement(
+        SUPPORT_PLAN, key, mention.start, mention.end, text[mention.start : mention.end]
+    )

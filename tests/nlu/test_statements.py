@@ -1,0 +1,196 @@
+"""Yes/no facts and the support plan as partners state them, in German and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.nlu.statements import extract_statements
+
+BLIND = Path(__file__).parent / "blind"
+
+
+def stated(text: str, lang: str) -> set[tuple[str, str]]:
+    return {(s.entity, s.value) for s in extract_statements(text, lang)}
+
+
+def has(*facts: str) -> set[tuple[str, str]]:
+    return {("has", fact) for fact in facts}
+
+
+def lacks(*facts: str) -> set[tuple[str, str]]:
+    return {("lacks", fact) for fact in facts}
+
+
+def plan(value: str) -> set[tuple[str, str]]:
+    return {("support_plan", value)}
+
+
+GERMAN = [
+    ("Ich bin zeichnungsberechtigt", has("signing_authority")),
+    ("Prokura hab ich", has("signing_authority")),
+    ("Ich darf leider nichts unterschreiben", lacks("signing_authority")),
+    ("Unsere PartnerID ist aktiv", has("partner_id_active")),
+    (
+        "Die Mitgliedschaft im AI Cloud Partner Program ist letzten Monat ausgelaufen",
+        lacks("partner_id_active"),
+    ),
+    ("Unsere PartnerID lautet 1234567", set()),
+    ("Den First-Level-Support stemmen wir selbst", has("first_line_support")),
+    ("Einen Helpdesk gibt es bei uns nicht", lacks("first_line_support")),
+    ("Den Support der ersten Ebene macht bisher unser Distributor", lacks("first_line_support")),
+    ("Die Bonitätsprüfung haben wir bestanden", has("credit_check_passed")),
+    ("Bonitaetspruefung laeuft noch", lacks("credit_check_passed")),
+    ("Die Bonitätsprüfung ist abgelehnt worden", lacks("credit_check_passed")),
+    (
+        "Rechnungsstellung und Forderungsmanagement haben wir im Griff",
+        has("billing_infrastructure"),
+    ),
+    ("Eine eigene Debitorenbuchhaltung fehlt uns noch", lacks("billing_infrastructure")),
+    ("Die Capabilities erfüllen wir", has("capabilities")),
+    ("Bei der Sicherheit gibt es noch Lücken", lacks("capabilities")),
+    ("Wir sind bereits Partner mit direkter Abrechnung", has("is_direct_bill_partner")),
+    ("Wir haben ASfP", plan("asfp")),
+    ("Premier Support for Partners ist gebucht", plan("psfp")),
+    ("Einen Supportplan haben wir noch nicht", plan("none")),
+    ("Wir haben weder ASfP noch PSfP", plan("none")),
+    ("Kein PSfP, sondern ASfP", plan("asfp")),
+    ("Wir haben den Support Plan schon gekauft", set()),
+    (
+        "Keine Prokura, keine aktive PartnerID – aber 1st-Level-Support machen wir",
+        lacks("signing_authority", "partner_id_active") | has("first_line_support"),
+    ),
+    ("Prokura und Helpdesk haben wir nicht", lacks("signing_authority", "first_line_support")),
+    ("Wir haben Prokura und einen Helpdesk", has("signing_authority", "first_line_support")),
+    ("Nicht nur First-Level-Support, auch Second Level machen wir", has("first_line_support")),
+    (
+        "Wir haben die Bonitätsprüfung bestanden, können wir jetzt PSfP kaufen?",
+        has("credit_check_passed"),
+    ),
+    # Questions, doubts, plans and talk about terms state nothing.
+    ("Was ist ASfP?", set()),
+    ("bonitätsprüfung wie lange dauert das", set()),
+    ("Brauchen wir einen Supportplan, wenn wir schon einen Helpdesk haben?", set()),
+    ("Ich weiß nicht, ob unsere PartnerID noch aktiv ist", set()),
+    ("Falls wir PSfP hätten, würde das reichen?", set()),
+    ("Wir wollen Partner mit direkter Abrechnung werden", set()),
+    ("Was bedeutet Debitoren?", set()),
+    ("Hallo, ich melde mich wegen direkter Abrechnung", set()),
+    ("Umsatz 350.000 USD, seit 14 Monaten indirekt", set()),
+]
+
+ENGLISH = [
+    ("I'm an authorized signatory", has("signing_authority")),
+    ("I can't sign legal agreements for the company", lacks("signing_authority")),
+    ("Yes, we signed up for ASfP last month", plan("asfp")),
+    ("Our PartnerID is active", has("partner_id_active")),
+    ("Our membership lapsed last year", lacks("partner_id_active")),
+    ("Our partner ID is 1234567", set()),
+    ("We run our own helpdesk for customers", has("first_line_support")),
+    ("First-line support is done by our distributor", lacks("first_line_support")),
+    ("We passed the credit check", has("credit_check_passed")),
+    ("The credit check is still pending", lacks("credit_check_passed")),
+    ("We failed the credit check", lacks("credit_check_passed")),
+    ("Invoicing and accounts receivable are handled in-house", has("billing_infrastructure")),
+    ("We don't have billing infrastructure of our own", lacks("billing_infrastructure")),
+    ("We meet all the capabilities", has("capabilities")),
+    ("Our IT security isn't up to the required level yet", lacks("capabilities")),
+    ("We're already a direct bill partner", has("is_direct_bill_partner")),
+    ("We have Premier Support", plan("psfp")),
+    ("no support plan yet", plan("none")),
+    ("Our PSfP expired", plan("none")),
+    ("We have neither ASfP nor PSfP", plan("none")),
+    (
+        "We have ASfP but no first-line support of our own",
+        plan("asfp") | lacks("first_line_support"),
+    ),
+    (
+        "Signing authority and a helpdesk we don't have",
+        lacks("signing_authority", "first_line_support"),
+    ),
+    ("Not only first level, we do second level support too", has("first_line_support")),
+    ("We passed the credit check, can we buy PSfP now?", has("credit_check_passed")),
+    ("What is ASfP?", set()),
+    ("credit check how long does it take", set()),
+    ("Do we need a support plan if we already have a helpdesk?", set()),
+    ("I'm not sure whether our PartnerID is still active", set()),
+    ("If we had PSfP, would that be enough?", set()),
+    ("We want to become a direct bill partner", set()),
+    ("accounts receivable, what does that mean?", set()),
+    ("Hi, I have a question about direct billing", set()),
+    ("I'm signing off, bye", set()),
+    ("Revenue USD 350,000, indirect for 14 months", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GERMAN)
+def test_german_statements(text: str, expected: set) -> None:
+    assert stated(text, "de") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+def test_english_statements(text: str, expected: set) -> None:
+    assert stated(text, "en") == expected
+
+
+def test_spans_point_at_the_words_that_name_the_fact() -> None:
+    text = "Keine Prokura, aber einen Helpdesk haben wir"
+    spans = {s.value: text[s.start : s.end] for s in extract_statements(text, "de")}
+    assert spans == {"signing_authority": "Prokura", "first_line_support": "Helpdesk"}
+
+
+def test_a_later_statement_of_the_same_fact_wins() -> None:
+    assert stated("Prokura habe ich nicht. Doch, Prokura habe ich", "de") == has(
+        "signing_authority"
+    )
+
+
+def _f1(path: Path, lang: str) -> float:
+    examples = yaml.safe_load(path.read_text("utf-8"))["examples"]
+    true_positive = found = wanted = 0
+    for example in examples:
+        expected = {("has", f) for f in example.get("has", [])}
+        expected |= {("lacks", f) for f in example.get("lacks", [])}
+        if example.get("support_plan"):
+            expected |= plan(example["support_plan"])
+        got = stated(example["text"], lang)
+        true_positive += len(expected & got)
+        found += len(got)
+        wanted += len(expected)
+    precision, recall = true_positive / found, true_positive / wanted
+    return 2 * precision * recall / (precision + recall)
+
+
+# Four sets of 90-100 messages per language, each labelled by someone who had seen neither the
+# rules nor the earlier sets. Each was scored before any rule was changed for it (de / en):
+# set 1: 0.942 / 0.945, set 2: 0.874 / 0.906, set 3: 0.926 / 0.922, set 4: 0.897 / 0.939. The rules
+# were then improved on each; this guards those improvements.
+BLIND_SETS = sorted(BLIND.glob("fact_statements*_de.yml"))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("german", BLIND_SETS, ids=lambda path: path.stem.removesuffix("_de"))
+def test_blind_written_statements_are_read(german: Path, lang: str) -> None:
+    path = german.with_name(german.name.replace("_de.yml", f"_{lang}.yml"))
+    assert _f1(path, lang) >= 0.97
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400), st.sampled_from(["de", "en"]))
+def test_any_text_gives_well_formed_statements(text: str, lang: str) -> None:
+    statements = extract_statements(text, lang)
+    assert len({s.value for s in statements if s.entity != "support_plan"}) == len(
+        [s for s in statements if s.entity != "support_plan"]
+    )
+    for statement in statements:
+        assert statement.entity in ("has", "lacks", "support_plan")
+        assert text[statement.start : statement.end] == statement.text
+
+
+def test_a_huge_message_is_read_quickly_enough_to_finish() -> None:
+    text = "Wir haben keine Prokura, aber einen Helpdesk. " * 2000
+    assert stated(text, "de") == lacks("signing_authority") | has("first_line_support")
