@@ -358,6 +358,7 @@ _START_WORDS = (
 _START_BEFORE = re.compile(
     rf"(?<!\w)(?:{_START_WORDS})(?:\s+(?:dem|der|den|the|in|im|jahr|year|anfang|mitte|ende|early|"
     r"mid|late|beginning|start|end|middle|of|von|des|jahres|monat|month|ca\.|circa|about|around|"
+    r"sommer|summer|fr(?:ü|ue)hjahr|fr(?:ü|ue)hling|spring|herbst|autumn|fall|winter|"
     r"etwa|über|over|mehr\s+als|more\s+than|als|as|indirekte?[rn]?|indirect|reseller|csp))*"
     r"\s*:?\s*\Z",
     re.IGNORECASE,
@@ -431,6 +432,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # German articles, also as spoken ("seit 'nem Jahr"), and English ones.
 _ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines", "nem", "nen", "ne", "a", "an"}
+# "don't have a", "haven't got a", "without a": the article counts none.
+_NEGATED_ARTICLE = re.compile(
+    r"(?:n't|n’t|\bnot|\bnever|\bwithout|\bnicht|\bohne)\s+(?:\w+\s+){0,3}?\Z", re.IGNORECASE
+)
 _EN_ARTICLES = {"a", "an"}
 _CONNECTORS = {"and", "und"}
 _POINTS = {"komma", "point"}
@@ -909,6 +914,10 @@ class _Extractor:
         if _fraction_word(following, self.lang) is not None:
             return []  # "ein halbes Jahr": the fraction takes the article into its span
         end = words[i].end()
+        if _COUNT_UNIT.match(self.text, end) and _NEGATED_ARTICLE.search(
+            self.text, 0, words[i].start()
+        ):
+            return [_Tok(words[i].start(), end, Decimal(0))]  # "we don't have a managed service"
         if _DURATION_UNIT.match(self.text, end) or _COUNT_UNIT.match(self.text, end):
             return [_Tok(words[i].start(), end, _ONE)]
         return []
