@@ -410,6 +410,7 @@ class QuantityExtractor(GraphComponent, EntityExtractorMixin):
 # A support agent looking up another partner talks about that partner's facts, not their own; "I
 # don't know" states nothing ("Kein Plan, sorry" is German for "no idea").
 _NOT_ONES_OWN_FACTS = {"staff_lookup", "dont_know"}
+FAQ_INTENT = "faq"  # the retrieval intent; DIET names it before the ResponseSelector picks a topic
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -433,9 +434,14 @@ class FactStatementExtractor(GraphComponent, EntityExtractorMixin):
         return cls()
 
     def __init__(self) -> None:
-        from bot.nlu.statements import extract_statements
+        from bot.nlu.statements import extract_statements, statements_in_question
 
         self._extract = extract_statements
+        self._in_question = statements_in_question
+
+    def _statements(self, text: str, lang: str, intent: str | None) -> list:
+        statements = self._extract(text, lang)
+        return self._in_question(statements) if intent == FAQ_INTENT else statements
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -454,7 +460,7 @@ class FactStatementExtractor(GraphComponent, EntityExtractorMixin):
                     ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
                     EXTRACTOR: self.name,
                 }
-                for statement in self._extract(text, lang)
+                for statement in self._statements(text, lang, intent)
             ]
             if entities:
                 message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)

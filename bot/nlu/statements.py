@@ -185,13 +185,15 @@ _NOT_A_STATEMENT = {
     "de": re.compile(
         r"\?|\bob\b|\bwenn\b|\bfalls\b|\bsobald\b|\bsofern\b|\bw(?:ü|ue)rde\w*|\bh(?:ä|ae)tte\w*|\bvielleicht\b|\beventuell\b"
         r"|\bwei(?:ß|ss)\b|\bnicht sicher\b|\bunsicher\b|\bkeine ahnung\b|\bunklar\b|\bkenne\w*|\bbegriff\w*"
-        r"|\b(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|wodurch|womit)\b",
+        r"|\b(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|wodurch|womit)\b"
+        r"|\bfinde\w*|\bverwechsl\w*|\blese\b|\bgelesen\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
         # "who"/"which" in mid-clause are relative ("the one who can sign"); "how long" asks.
         r"\?|\bwhether\b|\bif\b|\bonce\b|\bunless\b|\bwould\b|\bmaybe\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bno idea\b"
-        r"|\bknows?\b|\bunclear\b|\bterm\b|\b(?:what|how|why|where)\b|\bwhat's\b|^\W*(?:who|whom|whose|which|when)\b",
+        r"|\bknows?\b|\bunclear\b|\bterm\b|\b(?:what|how|why|where)\b|\bwhat's\b|^\W*(?:who|whom|whose|which|when)\b"
+        r"|\bfind\b|\bconfus\w*|\bmix(?:ed)? up\b|\bseeing\b|\bread about\b",
         re.IGNORECASE,
     ),
 }
@@ -210,7 +212,7 @@ _MEETS = re.compile(
 # clause asks.
 _ASKS_THROUGHOUT = {
     "de": re.compile(
-        r"^\W*(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|in welch\w*"
+        r"^\W*(?:(?:und|also|okay|ok|gut)\W+)?(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|in welch\w*"
         r"|muss|m(?:ü|ue)ssen|kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|soll\w*|brauch\w*|ben(?:ö|oe)tig\w*)\b"
         r"|^\W*erkl(?:ä|ae)r\w*|\berkl(?:ä|ae)r(?:e|en|t)?\s+(?:mir|uns|bitte|mal|sie)\b|\bbedeut\w*|\bhei(?:ß|ss)t\b"
         r"|\bgemeint\b|\bunterschied\w*|\babk(?:ü|ue)rzung\w*|\bvs\b|\bversus\b"
@@ -220,7 +222,7 @@ _ASKS_THROUGHOUT = {
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"^\W*(?:what\w*|how|who|whom|whose|when|which|why|where|in what"
+        r"^\W*(?:(?:so|and|ok|okay|right)\W+)?(?:what\w*|how|who|whom|whose|when|which|why|where|in what"
         r"|do|does|did|can|could|must|should|need|may|is|are|am|will)\b"
         r"|\bexplain\w*|\bmeans?\b|\bmeaning\b|\bdifference\b|\bstand for\b|\babbreviation\w*"
         r"|\bvs\b|\bversus\b|^\W*(?:if|once|as soon as|unless|suppose|supposing|assuming|say)\b|\bwhich (?:is|one|plan|of)\b"
@@ -263,7 +265,7 @@ _NOT_YET_A_FACT = re.compile(
     r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
     # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
     r"|\b(?:waren|war|hatten|hatte|were|was|had)\b.*\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
-    r"|\bused to\b|\bbevor\b|\bbefore\b",
+    r"|\bused to\b|\bbevor\b|\bbefore\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
     re.IGNORECASE,
 )
 _ID_WORDS = re.compile(r"partner[- ]?id|mpn", re.IGNORECASE)
@@ -298,6 +300,8 @@ class Statement:
     start: int
     end: int
     text: str
+    # The clause that decided it (its negation scope).
+    clause: str = ""
 
 
 @dataclass
@@ -439,7 +443,7 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
     einiges, vor allem im Bereich Security"), across sentences the last counts (a correction).
     """
     facts: dict[str, Statement] = {}
-    plans: list[tuple[str, bool, _Mention]] = []
+    plans: list[tuple[str, bool, _Mention, str]] = []
     # "Supportplan? Haben wir nicht.": a name asked about alone is answered by the next sentence.
     raised: list[_Mention] = []
     for sentence in _SENTENCES.finditer(text or ""):
@@ -466,7 +470,7 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                         continue
                     key = "is_direct_bill_partner"
                 if key in _PLANS:
-                    plans.append((key, negated, mention))
+                    plans.append((key, negated, mention, scope))
                     continue
                 if key == "indirect_today":
                     if _EXPLICIT_NEGATION.search(scope):
@@ -480,22 +484,36 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                 seen.add(key)
                 facts.pop(key, None)
                 facts[key] = Statement(
-                    LACKS if negated else HAS, key, mention.start, mention.end, mentioned
+                    LACKS if negated else HAS, key, mention.start, mention.end, mentioned, scope
                 )
     statements = sorted(facts.values(), key=lambda s: s.start)
     plan = _plan(plans, text)
     return sorted([*statements, plan], key=lambda s: s.start) if plan else statements
 
 
-def _plan(plans: list[tuple[str, bool, _Mention]], text: str) -> Statement | None:
+def _plan(plans: list[tuple[str, bool, _Mention, str]], text: str) -> Statement | None:
     """A named plan stated as held wins; plans only denied mean none; "a plan" alone says nothing."""
-    held = [(key, m) for key, negated, m in plans if not negated and key != "plan"]
+    held = [(key, m, scope) for key, negated, m, scope in plans if not negated and key != "plan"]
+    denied = [(m, scope) for _, negated, m, scope in plans if negated]
     if held:
-        key, mention = held[-1]
-    elif any(negated for _, negated, _ in plans):
-        key, mention = "none", next(m for _, negated, m in plans if negated)
+        key, mention, scope = held[-1]
+    elif denied:
+        key, (mention, scope) = "none", denied[0]
     else:
         return None
     return Statement(
-        SUPPORT_PLAN, key, mention.start, mention.end, text[mention.start : mention.end]
+        SUPPORT_PLAN, key, mention.start, mention.end, text[mention.start : mention.end], scope
     )
+
+
+# A question about the rules may still say something about the asker ("Unser Distributor schreibt
+# bisher die Rechnungen, was müssen wir ändern?"); in one ("asfp erklärung", "Credit check: days,
+# weeks or months?") only a clause about the asker's own business states a fact.
+_ABOUT_ONESELF = re.compile(
+    r"\b(?:wir|ich|uns|unser\w*|mein\w*|we|i|our|my|us)\b|\b(?:i|we)'(?:m|re|ve|d)\b", re.IGNORECASE
+)
+
+
+def statements_in_question(statements: list[Statement]) -> list[Statement]:
+    """The statements of a message classified as a question about the rules (a FAQ)."""
+    return [s for s in statements if _ABOUT_ONESELF.search(s.clause)]
