@@ -637,3 +637,20 @@ def test_facts_in_a_staff_lookup_are_not_the_users_own():
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == [
         ("has", "partner_id_active")
     ]
+
+
+def test_a_faq_question_states_only_what_it_says_about_the_asker():
+    from bot.nlu.components import FactStatementExtractor
+
+    question = Message(data={"text": "asfp erklärung", "intent": {"name": "faq"}})
+    about_us = Message(
+        data={
+            "text": "Unser Disti macht bisher den Kundensupport, müssen wir das übernehmen?",
+            "intent": {"name": "faq"},
+        }
+    )
+    FactStatementExtractor().process([question, about_us])
+    assert question.get("entities", []) == []
+    assert [(e["entity"], e["value"]) for e in about_us.get("entities")] == [
+        ("lacks", "first_line_support")
+    ]
