@@ -186,14 +186,14 @@ _NOT_A_STATEMENT = {
         r"\?|\bob\b|\bwenn\b|\bfalls\b|\bsobald\b|\bsofern\b|\bw(?:ü|ue)rde\w*|\bh(?:ä|ae)tte\w*|\bvielleicht\b|\beventuell\b"
         r"|\bwei(?:ß|ss)\b|\bnicht sicher\b|\bunsicher\b|\bkeine ahnung\b|\bunklar\b|\bkenne\w*|\bbegriff\w*"
         r"|\b(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|wodurch|womit)\b"
-        r"|\bfinde\w*|\bverwechsl\w*|\blese\b|\bgelesen\b",
+        r"|\bfinde\w*|\bverwechsl\w*|\blese\b|\bgelesen\b|\bgeh(?:ö|oe)rt\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
         # "who"/"which" in mid-clause are relative ("the one who can sign"); "how long" asks.
         r"\?|\bwhether\b|\bif\b|\bonce\b|\bunless\b|\bwould\b|\bmaybe\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bno idea\b"
         r"|\bknows?\b|\bunclear\b|\bterm\b|\b(?:what|how|why|where)\b|\bwhat's\b|^\W*(?:who|whom|whose|which|when)\b"
-        r"|\bfind\b|\bconfus\w*|\bmix(?:ed)? up\b|\bseeing\b|\bread about\b",
+        r"|\bfind\b|\bconfus\w*|\bmix(?:ed)? up\b|\bseeing\b|\bread about\b|\bheard\b",
         re.IGNORECASE,
     ),
 }
@@ -217,6 +217,8 @@ _ASKS_THROUGHOUT = {
         r"|^\W*erkl(?:ä|ae)r\w*|\berkl(?:ä|ae)r(?:e|en|t)?\s+(?:mir|uns|bitte|mal|sie)\b|\bbedeut\w*|\bhei(?:ß|ss)t\b"
         r"|\bgemeint\b|\bunterschied\w*|\babk(?:ü|ue)rzung\w*|\bvs\b|\bversus\b"
         r"|\bnicht (?:ganz )?sicher\b|\bunsicher\b|\bwei(?:ß|ss) (?:ich )?nicht\b"
+        # Checking one's understanding of a rule: "Ohne L1-Support keine direkte Abrechnung, stimmt das?"
+        r"|\b(?:stimmt das|richtig|korrekt|oder|seh ich das richtig)\s*\?+\s*$"
         # Conditions suppose ("Wenn wir die Bonitätsprüfung bestehen, kaufen wir PSfP").
         r"|^\W*(?:wenn|falls|sobald|sofern|angenommen|gesetzt den fall)\b",
         re.IGNORECASE,
@@ -226,7 +228,8 @@ _ASKS_THROUGHOUT = {
         r"|do|does|did|can|could|must|should|need|may|is|are|am|will)\b"
         r"|\bexplain\w*|\bmeans?\b|\bmeaning\b|\bdifference\b|\bstand for\b|\babbreviation\w*"
         r"|\bvs\b|\bversus\b|^\W*(?:if|once|as soon as|unless|suppose|supposing|assuming|say)\b|\bwhich (?:is|one|plan|of)\b"
-        r"|\bnot (?:entirely |quite |100% )?(?:sure|certain)\b|\bunsure\b|\bdon'?t know\b",
+        r"|\bnot (?:entirely |quite |100% )?(?:sure|certain)\b|\bunsure\b|\bdon'?t know\b"
+        r"|\b(?:is that (?:right|correct|true|so)|right|correct|am i right|have i got that right)\s*\?+\s*$",
         re.IGNORECASE,
     ),
 }
@@ -283,7 +286,10 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(r"\W*(?:aber|jedoch|sondern|but|however|whereas|while)\b", re.IGNORECASE)
-_INFINITIVE = re.compile(r"\bzu\s+\w+\W*$", re.IGNORECASE)
+_INFINITIVE = re.compile(
+    r"\bzu\s+\w+\W*$|\b(?:ab|an|auf|aus|ein|mit|nach|vor|zur(?:ü|ue)ck|weiter|um|her|hin)zu\w+en\W*$",
+    re.IGNORECASE,
+)
 # What is left of a clause that only names facts ("Prokura und Helpdesk haben wir nicht").
 _FILLER = re.compile(
     r"\b(?:der|die|das|den|dem|des|ein\w*|unser\w*|eigene\w*|auch|the|a|an|our|own|also|too|ja|yes|ok)\b|[^\w]+",
@@ -506,14 +512,35 @@ def _plan(plans: list[tuple[str, bool, _Mention, str]], text: str) -> Statement 
     )
 
 
-# A question about the rules may still say something about the asker ("Unser Distributor schreibt
-# bisher die Rechnungen, was müssen wir ändern?"); in one ("asfp erklärung", "Credit check: days,
-# weeks or months?") only a clause about the asker's own business states a fact.
+# A message classified as a question about the rules may still state facts ("Unser Distributor
+# schreibt bisher die Rechnungen, was müssen wir ändern?", "Credit Check ist durch ✔"); a bare
+# topic ("asfp erklärung", "Credit check: days, weeks or months?") states none. A statement there
+# needs the asker or a predicate in its clause.
 _ABOUT_ONESELF = re.compile(
     r"\b(?:wir|ich|uns|unser\w*|mein\w*|we|i|our|my|us)\b|\b(?:i|we)'(?:m|re|ve|d)\b", re.IGNORECASE
+)
+_PREDICATE = re.compile(
+    r"\b(?:hab\w*|hat|hamma|ham|sind|ist|is|are|was|were|have|has|had|got|wurde\w*|been"
+    r"|bestanden|passed|durch|through|thru|erf(?:ü|ue)ll\w*|met|meet\w*|vorhanden|da|in place|gekauft|bought"
+    r"|gebucht|booked|l(?:ä|ae)uft|runs?|mach\w*|do|does|done|biete\w*|provide\w*|offer\w*|betreib\w*"
+    r"|handle\w*|covered|abgedeckt|gepr(?:ü|ue)ft|checked|verified|assessed|bewertet|abgehakt|selbst"
+    r"|ourselves|declined|abgelehnt|ja|yes|jo|yep)\b|[✔✓✅☑✖✗✘❌]",
+    re.IGNORECASE,
 )
 
 
 def statements_in_question(statements: list[Statement]) -> list[Statement]:
     """The statements of a message classified as a question about the rules (a FAQ)."""
-    return [s for s in statements if _ABOUT_ONESELF.search(s.clause)]
+
+    def stated(s: Statement) -> bool:
+        return bool(
+            _ABOUT_ONESELF.search(s.clause)
+            or _PREDICATE.search(s.clause)
+            or _NEGATION.search(s.clause)
+            or _STATUS.search(s.clause)
+        )
+
+    facts = [s for s in statements if s.entity != SUPPORT_PLAN and stated(s)]
+    # A plan named beside other statements is one too ("Kein PSfP, aber ASfP", "Plan: ASfP").
+    plans = [s for s in statements if s.entity == SUPPORT_PLAN and (facts or stated(s))]
+    return sorted(facts + plans, key=lambda s: s.start)
