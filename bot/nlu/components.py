@@ -326,13 +326,8 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class QuantityExtractor(GraphComponent, EntityExtractorMixin):
-    """Entities `amount`, `duration`, `count`, `partner_id` and `invalid_quantity` from
-    `bot.nlu.quantities.extract_quantities`, in the message's language."""
-
-    KINDS = ("amount", "duration", "count", "partner_id")
-    INVALID = "invalid_quantity"
+class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
+    """An entity extractor that needs neither training nor configuration."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -345,8 +340,22 @@ class QuantityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> QuantityExtractor:
+    ) -> _RuleBasedExtractor:
         return cls()
+
+    @staticmethod
+    def add_entities(message: Message, entities: list[dict[str, Any]]) -> None:
+        if entities:
+            message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class QuantityExtractor(_RuleBasedExtractor):
+    """Entities `amount`, `duration`, `count`, `partner_id` and `invalid_quantity` from
+    `bot.nlu.quantities.extract_quantities`, in the message's language."""
+
+    KINDS = ("amount", "duration", "count", "partner_id")
+    INVALID = "invalid_quantity"
 
     def __init__(self) -> None:
         # Imported here so that a missing or broken quantities module fails when the model loads,
@@ -399,9 +408,9 @@ class QuantityExtractor(GraphComponent, EntityExtractorMixin):
             if _is_command(text) or not text:
                 continue
             lang = BilingualSpacyTokenizer.language_of(message, TEXT)
-            entities = [self.entity(q, lang) for q in self._extract(text, lang, today)]
-            if entities:
-                message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
+            self.add_entities(
+                message, [self.entity(q, lang) for q in self._extract(text, lang, today)]
+            )
         return messages
 
 
@@ -414,24 +423,10 @@ FAQ_INTENT = "faq"  # the retrieval intent; DIET names it before the ResponseSel
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class FactStatementExtractor(GraphComponent, EntityExtractorMixin):
+class FactStatementExtractor(_RuleBasedExtractor):
     """Entities `has`/`lacks` (value: the yes/no fact key) and `support_plan` (none/asfp/psfp)
     from `bot.nlu.statements.extract_statements`, in the message's language. Placed after the
     intent classifier, whose intent it reads."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FactStatementExtractor:
-        return cls()
 
     def __init__(self) -> None:
         from bot.nlu.statements import extract_statements, statements_in_question
@@ -462,6 +457,5 @@ class FactStatementExtractor(GraphComponent, EntityExtractorMixin):
                 }
                 for statement in self._statements(text, lang, intent)
             ]
-            if entities:
-                message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
+            self.add_entities(message, entities)
         return messages
