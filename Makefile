@@ -54,6 +54,7 @@ lint: setup
 # Speed and memory as ratios against a baseline measured in the same run (see bench/).
 bench: setup
 	$(PY) -m bench.engine
+	$(PY) -m bench.statements
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ PSfP") state nothing. The component in `bot.nlu.components` also skips FAQ quest
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -267,7 +268,7 @@ _NOT_YET_A_FACT = re.compile(
     r"|\b(?:ü|ue)berleg\w*|\bk(?:ü|ue)nftig\w*|\bzuk(?:ü|ue)nftig\w*|\bdemn(?:ä|ae)chst\b|\bsp(?:ä|ae)ter\b"
     r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
     # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
-    r"|\b(?:waren|war|hatten|hatte|were|was|had)\b.*\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
+    r"|\b(?:waren|war|hatten|hatte|were|was|had)\b[^.!?\n]{0,80}?\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
     r"|\bused to\b|\bbevor\b|\bbefore\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
     re.IGNORECASE,
 )
@@ -319,17 +320,20 @@ class _Mention:
 
 def _mentions(text: str, offset: int) -> list[_Mention]:
     found: list[_Mention] = []
+    taken = bytearray(len(text))  # characters already claimed by an earlier pattern
     for key, pattern in _ALL:
         for match in pattern.finditer(text):
             # A pattern may need context that is not the fact's name: its group "name" is.
             group = next((name for name, value in match.groupdict().items() if value), 0)
-            start, end = match.start(group) + offset, match.end(group) + offset
-            if any(m.start < end and start < m.end for m in found):
+            start, end = match.start(group), match.end(group)
+            if any(taken[start:end]):
                 continue
-            found.append(_Mention(key, start, end))
+            taken[start:end] = b"\x01" * (end - start)
+            found.append(_Mention(key, start + offset, end + offset))
     return sorted(found, key=lambda m: m.start)
 
 
+@functools.lru_cache(maxsize=4096)
 def _negated(clause: str, key: str) -> bool:
     cleared = _NOT_NEGATING.sub(" ", clause)
     if _NEGATION.search(cleared):
@@ -359,66 +363,90 @@ _AFFIRMED = re.compile(r"\b(?:ja|yes|yep|jep|jo)\b|✔|✓|✅|☑", re.IGNORECA
 _JOINS_PRECEDING = re.compile(r"^\s*(?:und|sowie|plus|and)\s*$", re.IGNORECASE)
 
 
+def _inside_names(sentence: str) -> bytearray:
+    """Which characters lie inside a name; a name that spans a separator ("bill and provision",
+    the four capabilities) is not split there."""
+    inside = bytearray(len(sentence))
+    for _, pattern in _ALL:
+        for match in pattern.finditer(sentence):
+            inside[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    return inside
+
+
 def _clauses(sentence: str, offset: int, lang: str) -> list[tuple[str, int, str]]:
-    """(clause, offset, negation scope) for each clause of a sentence."""
-    # A name that spans a separator ("bill and provision", the four capabilities) is not split.
-    lists = [match.span() for _, pattern in _ALL for match in pattern.finditer(sentence)]
-    # (text, offset, separator before it)
-    pieces: list[tuple[str, int, str]] = []
+    """(clause, offset, negation scope) for each clause of a sentence.
+
+    Linear in the sentence's length: a huge message must not take quadratic time.
+    """
+    inside = _inside_names(sentence)
+    pieces: list[list] = []  # [start, end, separator before it]
     position, separator_before = 0, ""
     for separator in _CLAUSE_BREAK.finditer(sentence):
-        if any(start <= separator.start() < end for start, end in lists):
+        if separator.start() < len(inside) and inside[separator.start()]:
             continue
-        pieces.append((sentence[position : separator.start()], offset + position, separator_before))
+        pieces.append([position, separator.start(), separator_before])
         position, separator_before = separator.end(), separator.group()
-    pieces.append((sentence[position:], offset + position, separator_before))
+    pieces.append([position, len(sentence), separator_before])
 
     # "..., Verträge zu unterzeichnen" completes the clause before it; so does a short tail
-    # without a fact of its own ("einen Supportplan haben wir aber | keinen").
-    merged: list[tuple[str, int, str]] = []
-    for text, start, before in pieces:
-        # "partnerid ist aber | aktiv", "einen Supportplan haben wir aber | keinen", "I can't do that"
+    # without a fact of its own ("partnerid ist aber | aktiv", "haben wir aber | keinen").
+    merged: list[list] = []
+    for start, end, before in pieces:
+        text = sentence[start:end]
         words = len(text.split())
         short_tail = (
-            not _mentions(text, 0)
+            (words <= 2 or (words <= 4 and _NEGATION.search(text)))
+            and not _mentions(text, 0)
             and not _skipped(text, lang)
-            and (words <= 2 or (words <= 4 and _NEGATION.search(text)))
         )
         if merged and (_INFINITIVE.search(text) or short_tail):
-            previous, previous_start, previous_before = merged[-1]
-            merged[-1] = (previous + before + text, previous_start, previous_before)
+            merged[-1][1] = end
         else:
-            merged.append((text, start, before))
+            merged.append([start, end, before])
+    texts = [sentence[start:end] for start, end, _ in merged]
+    named = [_named_only(text) for text in texts]
+    contrast = [
+        bool(_CONTRAST.match(before.strip(" ,;:–—-") + " " + text.lstrip()))
+        for (_, _, before), text in zip(merged, texts, strict=True)
+    ]
 
     # A clause that only names facts takes the negation of the clause it belongs to: the next one
     # in "Prokura und Helpdesk haben wir nicht", the one before in "Wir haben X, Y und Z" and in
     # "..., einen Helpdesk, aber die Bonitätsprüfung steht noch aus".
-    scopes = [text for text, _, _ in merged]
-    for index, (text, _, before) in enumerate(merged):
-        if not _named_only(text):
+    count = len(merged)
+    following: list[int | None] = [None] * count
+    contrast_before_following = [False] * count
+    for index in range(count - 2, -1, -1):
+        after = index + 1
+        following[index] = following[after] if named[after] else after
+        contrast_before_following[index] = contrast[after] or (
+            named[after] and contrast_before_following[after]
+        )
+    preceding: list[int | None] = [None] * count
+    for index in range(1, count):
+        before = index - 1
+        preceding[index] = preceding[before] if named[before] else before
+    scopes = list(texts)
+    for index in range(count):
+        if not named[index]:
             continue
-        following = next(
-            (j for j in range(index + 1, len(merged)) if not _named_only(merged[j][0])), None
-        )
-        contrast = following is not None and any(
-            _CONTRAST.match(merged[j][2].strip(" ,;:–—-") + " " + merged[j][0].lstrip())
-            for j in range(index + 1, following + 1)
-        )
-        preceding = next(
-            (j for j in range(index - 1, -1, -1) if not _named_only(merged[j][0])), None
-        )
-        joined = _JOINS_PRECEDING.match(before) and preceding is not None
-        if following is not None and not contrast and not joined:
-            scopes[index] = merged[following][0]
-        elif preceding is not None:
-            scopes[index] = merged[preceding][0]
-    return [(text, start, scope) for (text, start, _), scope in zip(merged, scopes, strict=True)]
+        joined = preceding[index] is not None and _JOINS_PRECEDING.match(merged[index][2])
+        if following[index] is not None and not contrast_before_following[index] and not joined:
+            scopes[index] = texts[following[index]]
+        elif preceding[index] is not None:
+            scopes[index] = texts[preceding[index]]
+    return [
+        (text, offset + start, scope)
+        for (start, _, _), text, scope in zip(merged, texts, scopes, strict=True)
+    ]
 
 
 def _strip_mentions(text: str) -> str:
-    for mention in reversed(_mentions(text, 0)):
-        text = text[: mention.start] + " " + text[mention.end :]
-    return text
+    kept, position = [], 0
+    for mention in _mentions(text, 0):
+        kept.append(text[position : mention.start])
+        position = mention.end
+    return " ".join([*kept, text[position:]])
 
 
 def _states_status(mention_text: str, scope: str) -> bool:
@@ -432,6 +460,7 @@ def _asks_throughout(sentence: str, lang: str) -> bool:
     return sentence.rstrip().endswith("?") and bool(_OPENS_WITH_VERB[lang].search(sentence))
 
 
+@functools.lru_cache(maxsize=4096)
 def _skipped(scope: str, lang: str) -> bool:
     """A clause that asks, supposes, plans or only talks about a requirement states nothing."""
     return bool(

@@ -191,6 +191,11 @@ def test_any_text_gives_well_formed_statements(text: str, lang: str) -> None:
         assert text[statement.start : statement.end] == statement.text
 
 
-def test_a_huge_message_is_read_quickly_enough_to_finish() -> None:
-    text = "Wir haben keine Prokura, aber einen Helpdesk. " * 2000
-    assert stated(text, "de") == lacks("signing_authority") | has("first_line_support")
+def test_a_huge_message_is_read_whole() -> None:
+    # Speed on such input is measured by `make bench` (bench/statements.py).
+    text = "Wir haben keine Prokura, aber einen Helpdesk. " * 2000 + "Doch, Prokura habe ich."
+    assert stated(text, "de") == has("signing_authority", "first_line_support")
+    one_clause = "Prokura Helpdesk ASfP " * 3000 + "haben wir nicht"
+    assert stated(one_clause, "de") == lacks("signing_authority", "first_line_support") | plan(
+        "none"
+    )
