@@ -8,7 +8,8 @@ No maintained library does negation scope for German and English chat text; henc
 each fact is named by its words, and a clause's negation cues decide has or lacks.
 
 Sentences that ask, doubt or suppose ("Brauchen wir ASfP?", "Ich weiß nicht, ob ...", "if we had
-PSfP") state nothing. The component in `bot.nlu.components` also skips FAQ questions by intent.
+PSfP") state nothing. The component in `bot.nlu.components` also reads the intent: in a message
+classified as a FAQ it keeps only `statements_in_question`, and staff lookups state nothing.
 """
 
 from __future__ import annotations
