@@ -22,6 +22,7 @@ from bot.eligibility.facts import (
     MONEY,
     MONTH,
     MONTHS,
+    SUPPORT_PLANS,
     json_value,
     validate_fact,
 )
@@ -34,7 +35,6 @@ _MANAGED_SERVICES = re.compile(
     re.IGNORECASE,
 )
 _BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
-_PLANS = {"none", "asfp", "psfp"}
 
 
 # Intents that answer the requested question; anything else (a FAQ, "stop") is not an answer.
@@ -121,7 +121,7 @@ def _candidates(
             else:
                 problems.append(("conv.invalid_quantity", {"text": value}))
         # `bot.nlu.statements` names the fact or plan by its key.
-        elif name == "support_plan" and value in _PLANS:
+        elif name == "support_plan" and value in SUPPORT_PLANS:
             found["support_plan"] = value
         elif name in ("has", "lacks") and value in _BOOL_FACTS:
             found[value] = name == "has"
