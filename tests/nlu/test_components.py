@@ -8,16 +8,22 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import Restarted, SlotSet
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     ENTITIES,
+    FEATURE_TYPE_SENTENCE,
     INTENT,
     INTENT_RESPONSE_KEY,
     RESPONSE,
@@ -32,7 +38,9 @@ from bot.nlu.components import (
     BilingualSpacyTokenizer,
     LanguageDetector,
     QuantityExtractor,
+    SentenceEmbeddingFeaturizer,
 )
+from bot.nlu.embeddings import EMBEDDED_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -70,7 +78,7 @@ def _lemmas(message: Message, attribute: str = TEXT) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("path", "types"),
+    ("path", "types", "trainable"),
     [
         (
             "bot.nlu.components.LanguageDetector",
@@ -78,25 +86,35 @@ def _lemmas(message: Message, attribute: str = TEXT) -> dict[str, str]:
                 DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER,
                 DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
             },
+            False,
         ),
         (
             "bot.nlu.components.BilingualSpacyTokenizer",
             {DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER},
+            False,
+        ),
+        # Trained only to standardise the embedding (mean and spread of the training data).
+        (
+            "bot.nlu.components.SentenceEmbeddingFeaturizer",
+            {DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER},
+            True,
         ),
         (
             "bot.nlu.components.QuantityExtractor",
             {DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR},
+            False,
         ),
         (
             "bot.nlu.components.FactStatementExtractor",
             {DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR},
+            False,
         ),
     ],
 )
-def test_components_are_registered_under_the_names_config_yml_uses(path, types):
+def test_components_are_registered_under_the_names_config_yml_uses(path, types, trainable):
     registered = DefaultV1Recipe._from_registry(path)
     assert registered.types == types
-    assert not registered.is_trainable
+    assert registered.is_trainable == trainable
     pipeline = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
     assert path in pipeline
 
@@ -108,6 +126,111 @@ def test_language_detector_runs_first_and_the_tokenizer_second():
         "bot.nlu.components.BilingualSpacyTokenizer",
     ]
     assert pipeline.index("bot.nlu.components.QuantityExtractor") < pipeline.index("DIETClassifier")
+    featurizer = pipeline.index("bot.nlu.components.SentenceEmbeddingFeaturizer")
+    assert featurizer < pipeline.index("DIETClassifier")
+    assert featurizer < pipeline.index("ResponseSelector")
+
+
+# --- SentenceEmbeddingFeaturizer -----------------------------------------------------------------
+
+
+ENCODER_DIMENSIONS = {"multilingual-e5-small": 384, "use-multilingual-v3": 512}
+
+
+def _featurizer(
+    encoder: str = "multilingual-e5-small", tmp_path: Path | None = None
+) -> SentenceEmbeddingFeaturizer:
+    storage = LocalModelStorage(tmp_path) if tmp_path else None
+    return SentenceEmbeddingFeaturizer.create(
+        {"encoder": encoder, "alias": encoder},
+        storage,
+        Resource("embed"),
+        ExecutionContext(GraphSchema({}), node_name="embed"),
+    )
+
+
+def _sentence_features(message: Message, encoder: str) -> np.ndarray:
+    sentence = [
+        f for f in message.features if f.type == FEATURE_TYPE_SENTENCE and f.attribute == TEXT
+    ]
+    assert len(sentence) == 1
+    # The alias names the features, so DIET can tell two featurizers' outputs apart.
+    assert sentence[0].origin == encoder
+    assert sentence[0].features.shape == (1, ENCODER_DIMENSIONS[encoder])
+    return sentence[0].features[0]
+
+
+def _embedding(text: str, encoder: str = "multilingual-e5-small", featurizer=None) -> np.ndarray:
+    # An untrained featurizer passes the raw (unit-length) vector on.
+    message = _message(text)
+    (featurizer or _featurizer(encoder)).process([message])
+    return _sentence_features(message, encoder)
+
+
+def test_an_unknown_encoder_is_refused_by_name():
+    with pytest.raises(InvalidConfigException, match="use-multilingual-v3"):
+        _featurizer("word2vec")
+
+
+@pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
+def test_the_embedding_puts_a_question_near_its_translation_and_far_from_other_topics(encoder):
+    duration_de = _embedding("Wie lange dauert die Bonitätsprüfung?", encoder)
+    duration_en = _embedding("How long does the credit check take?", encoder)
+    greeting = _embedding("Hallo zusammen!", encoder)
+    revenue = _embedding("Wie viel Umsatz brauchen wir für die direkte Abrechnung?", encoder)
+    assert duration_de @ duration_en > duration_de @ greeting
+    assert duration_de @ duration_en > duration_de @ revenue
+    np.testing.assert_allclose(np.linalg.norm(duration_de), 1.0, rtol=1e-3)
+
+
+@pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😀" * 50, "<b>Hallo</b><script>x</script>", "/affirm"]
+)
+def test_every_text_gets_an_embedding_even_empty_emoji_html_and_button_payloads(text, encoder):
+    # DIET needs the same features for every text it reads.
+    assert np.isfinite(_embedding(text, encoder)).all()
+
+
+@pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
+def test_a_huge_message_is_embedded_by_its_beginning(encoder):
+    beginning = "Wie lange dauert die Bonitätsprüfung bei Microsoft? " * 60
+    assert len(beginning) > EMBEDDED_CHARACTERS
+    np.testing.assert_array_equal(
+        _embedding(beginning + "Hello " * 20_000, encoder), _embedding(beginning, encoder)
+    )
+
+
+TRAINING_TEXTS = [
+    "Was ist ein PSfP?",
+    "What is an accounts receivable?",
+    "ok",
+    "Wie lange dauert die Bonitätsprüfung?",
+    "We have 14 months as indirect reseller",
+    "Hallo",
+]
+
+
+@pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
+def test_training_standardises_each_dimension_and_the_loaded_model_does_the_same(tmp_path, encoder):
+    examples = [Message(data={TEXT: t, INTENT: "faq"}) for t in TRAINING_TEXTS]
+    training_data = TrainingData(training_examples=examples)
+    featurizer = _featurizer(encoder, tmp_path)
+    resource = featurizer.train(training_data)
+    featurizer.process_training_data(training_data)
+
+    standardised = np.stack([_sentence_features(m, encoder) for m in examples])
+    np.testing.assert_allclose(standardised.mean(axis=0), 0.0, atol=1e-4)
+    np.testing.assert_allclose(standardised.std(axis=0), 1.0, atol=1e-3)
+
+    # What a trained model does at prediction: load the stored mean and spread.
+    loaded = SentenceEmbeddingFeaturizer.load(
+        {"encoder": encoder, "alias": encoder}, LocalModelStorage(tmp_path), resource,
+        ExecutionContext(GraphSchema({}), node_name="embed"),
+    )  # fmt: skip
+    for text, row in zip(TRAINING_TEXTS, standardised, strict=True):
+        # Batched and single embeddings differ only in float rounding.
+        np.testing.assert_allclose(_embedding(text, encoder, loaded), row, atol=2e-2)
 
 
 # --- LanguageDetector ----------------------------------------------------------------------------

