@@ -55,6 +55,7 @@ lint: setup
 bench: setup
 	$(PY) -m bench.engine
 	$(PY) -m bench.statements
+	$(PY) -m bench.embedding
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
