@@ -1,0 +1,44 @@
+"""The importer in config.yml gives Rasa the same domain and stories as Rasa's default importer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from rasa.shared.importers.importer import TrainingDataImporter
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "config.yml"
+
+
+def _importer(config: dict) -> TrainingDataImporter:
+    return TrainingDataImporter.load_from_dict(
+        config, str(CONFIG), str(ROOT / "domain.yml"), [str(ROOT / "data")]
+    )
+
+
+def test_config_yml_names_the_importer():
+    config = yaml.safe_load(CONFIG.read_text("utf-8"))
+    assert config["importers"] == [{"name": "bot.nlu.importer.RetrievalIntentImporter"}]
+
+
+def test_the_domain_and_the_stories_are_the_ones_rasas_default_importer_gives():
+    ours = _importer(yaml.safe_load(CONFIG.read_text("utf-8")))
+    default = _importer({})
+    # Rasa's default lists `faq` with its properties spelled out; they are the same properties.
+    assert ours.get_domain().intent_properties == default.get_domain().intent_properties
+    assert _without_intents(ours) == _without_intents(default)
+    assert "faq" in ours.get_domain().retrieval_intents
+    assert _steps(ours) == _steps(default)
+    assert any("faq" in events for _, events in _steps(ours))
+
+
+def _without_intents(importer: TrainingDataImporter) -> dict:
+    return {k: v for k, v in importer.get_domain().as_dict().items() if k != "intents"}
+
+
+def _steps(importer: TrainingDataImporter) -> list[tuple[str, str]]:
+    return [
+        (step.block_name, " ".join(str(e) for e in step.events))
+        for step in importer.get_stories().story_steps
+    ]
