@@ -1,7 +1,10 @@
-"""Texts the conversation layer composes itself (everything fixed lives in domain.yml responses)."""
+"""Texts the conversation layer composes itself, and the form's questions (everything else fixed
+lives in domain.yml responses)."""
 
 from __future__ import annotations
 
+from bot.eligibility import FACT_SPECS, current_ruleset
+from bot.eligibility.facts import BOOL, CHOICE
 from bot.i18n import Message, render
 
 TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
@@ -78,6 +81,51 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "de": "Zu dieser PartnerID ist keine Bewertung gespeichert.",
         "en": "No assessment is stored for this PartnerID.",
     },
+    # The form's questions (asked by actions.actions.ActionAskForFact as action_ask_<fact>).
+    "ask.indirect_months": {
+        "de": "Wie lange wickeln Sie schon Transaktionen als indirekter Wiederverkäufer ab – in Monaten oder seit wann?",
+        "en": "How long have you been transacting as an indirect reseller – in months, or since when?",
+    },
+    "ask.csp_revenue_usd": {
+        "de": "Wie hoch war Ihr CSP-Cloudumsatz als indirekter Wiederverkäufer in den letzten {months} Monaten (in USD)?",
+        "en": "What was your CSP cloud revenue as an indirect reseller over the last {months} months (in USD)?",
+    },
+    "ask.partner_id_active": {
+        "de": "Haben Sie eine aktive Mitgliedschaft im Microsoft AI Cloud Partner Program und eine PartnerID für den Standort, in dem Sie verkaufen möchten?",
+        "en": "Do you have an active membership in the Microsoft AI Cloud Partner Program and a PartnerID for the location where you want to sell?",
+    },
+    "ask.signing_authority": {
+        "de": "Sind Sie befugt, im Namen Ihrer Organisation rechtliche Vereinbarungen zu akzeptieren und zu unterzeichnen?",
+        "en": "Are you authorised to accept and sign legal agreements on behalf of your organisation?",
+    },
+    "ask.first_line_support": {
+        "de": "Können Sie Ihren Kunden Cloud-Produktunterstützung der ersten Ebene bieten?",
+        "en": "Can you give your customers first-line cloud product support?",
+    },
+    "ask.support_plan": {
+        "de": "Haben Sie bereits einen Microsoft-Supportplan – Advanced Support for Partners (ASfP) oder Premier Support for Partners (PSfP)?",
+        "en": "Do you already hold a Microsoft support plan – Advanced Support for Partners (ASfP) or Premier Support for Partners (PSfP)?",
+    },
+    "ask.credit_check_passed": {
+        "de": "Hat Microsoft Ihnen per E-Mail bestätigt, dass Ihr Unternehmen die Bonitätsprüfung bestanden hat?",
+        "en": "Has Microsoft e-mailed you that your company passed the credit check?",
+    },
+    "ask.billing_infrastructure": {
+        "de": "Hat Ihre Organisation die Infrastruktur, um Kundenabrechnung und -bereitstellung selbst zu verwalten?",
+        "en": "Does your organisation have the infrastructure to manage customer billing and provisioning itself?",
+    },
+    "ask.capabilities": {
+        "de": "Erfüllen Sie die Mindestanforderungen an die Infrastruktur – Abrechnung, Bereitstellung, Kundensupport und Sicherheit?",
+        "en": "Do you meet the minimum infrastructure capabilities – billing, provisioning, customer support and security?",
+    },
+    "ask.managed_services": {
+        "de": "Wie viele verwaltete Dienste (Managed Services), IP-Dienste oder Kundenlösungsanwendungen bieten Sie an?",
+        "en": "How many managed services, IP services or customer solution applications do you offer?",
+    },
+    "button.yes": {"de": "Ja", "en": "Yes"},
+    "button.no": {"de": "Nein", "en": "No"},
+    "button.no_plan": {"de": "Keinen", "en": "None"},
+    "button.dont_know": {"de": "Weiß ich nicht", "en": "I don't know"},
     "hint.yes_no": {
         "de": "Bitte antworten Sie mit Ja oder Nein (oder „weiß ich nicht“).",
         "en": "Please answer yes or no (or “I don't know”).",
@@ -103,3 +151,23 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
 
 def render_text(message: Message, lang: str) -> str:
     return render(message, lang, TEXTS)
+
+
+# The payloads are intents (and for the plan an entity) that the dialogue reads like typed answers.
+_ANSWER_BUTTONS = {
+    BOOL: (("button.yes", "/affirm"), ("button.no", "/deny")),
+    CHOICE: (
+        ("value.plan.asfp", '/inform{"support_plan": "asfp"}'),
+        ("value.plan.psfp", '/inform{"support_plan": "psfp"}'),
+        ("button.no_plan", "/deny"),
+    ),
+}
+
+
+def question(fact: str, lang: str) -> tuple[str, list[dict[str, str]]]:
+    """The form's question for `fact` and its answer buttons, "don't know" always among them."""
+    rules = current_ruleset()
+    text = render_text(Message(f"ask.{fact}", {"months": rules.revenue_window_months}), lang)
+    answers = (*_ANSWER_BUTTONS.get(FACT_SPECS[fact].kind, ()), ("button.dont_know", "/dont_know"))
+    buttons = [{"title": render_text(Message(key), lang), "payload": p} for key, p in answers]
+    return text, buttons

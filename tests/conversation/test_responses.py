@@ -57,16 +57,6 @@ def test_every_response_has_exactly_one_variant_per_language_and_no_fallback() -
         assert sorted(languages) == ["de", "en"], name
 
 
-def test_yes_no_questions_offer_buttons_in_both_languages() -> None:
-    for slot in ("partner_id_active", "signing_authority", "first_line_support", "credit_check_passed",
-                 "billing_infrastructure", "capabilities", "support_plan"):  # fmt: skip
-        titles = {
-            lang: [b["title"] for b in render(f"utter_ask_{slot}", lang, "rest")["buttons"]]
-            for lang in ("de", "en")
-        }
-        assert "Weiß ich nicht" in titles["de"] and "I don't know" in titles["en"]
-
-
 def test_numbers_in_responses_are_the_rule_sets_numbers() -> None:
     """The FAQ answers quote the thresholds; a new rule set must not leave them saying old numbers."""
     from decimal import Decimal
