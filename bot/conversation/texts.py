@@ -81,7 +81,7 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "de": "Zu dieser PartnerID ist keine Bewertung gespeichert.",
         "en": "No assessment is stored for this PartnerID.",
     },
-    # The form's questions (asked by actions.actions.ActionAskForFact as action_ask_<fact>).
+    # The form's questions (asked as action_ask_<fact> by actions.actions._AskForFact).
     "ask.indirect_months": {
         "de": "Wie lange wickeln Sie schon Transaktionen als indirekter Wiederverkäufer ab – in Monaten oder seit wann?",
         "en": "How long have you been transacting as an indirect reseller – in months, or since when?",
