@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.eligibility import FACT_SPECS, current_ruleset
 from bot.eligibility.facts import BOOL, CHOICE
-from bot.i18n import Message, render
+from bot.i18n import LANGUAGES, Message, render
 
 TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "label.partner_id_active": {"de": "aktive PartnerID", "en": "active PartnerID"},
@@ -164,10 +164,25 @@ _ANSWER_BUTTONS = {
 }
 
 
+def _answers(fact: str) -> tuple[tuple[str, str], ...]:
+    return (*_ANSWER_BUTTONS.get(FACT_SPECS[fact].kind, ()), ("button.dont_know", "/dont_know"))
+
+
 def question(fact: str, lang: str) -> tuple[str, list[dict[str, str]]]:
     """The form's question for `fact` and its answer buttons, "don't know" always among them."""
     rules = current_ruleset()
     text = render_text(Message(f"ask.{fact}", {"months": rules.revenue_window_months}), lang)
-    answers = (*_ANSWER_BUTTONS.get(FACT_SPECS[fact].kind, ()), ("button.dont_know", "/dont_know"))
-    buttons = [{"title": render_text(Message(key), lang), "payload": p} for key, p in answers]
+    buttons = [
+        {"title": render_text(Message(key), lang), "payload": p} for key, p in _answers(fact)
+    ]
     return text, buttons
+
+
+def button_payloads(fact: str) -> dict[str, str]:
+    """The payload of each answer button of `fact`'s question by its title, in every language: a
+    partner who types a title ("PSfP", "Weiß ich nicht") means that button."""
+    return {
+        render_text(Message(key), lang): payload
+        for key, payload in _answers(fact)
+        for lang in LANGUAGES
+    }

@@ -46,7 +46,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
-from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.constants import REQUESTED_SLOT, SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -61,16 +61,21 @@ from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.eligibility import FACT_SPECS
 from bot.nlu import embeddings as embeddings_module
 from bot.nlu import language as language_module
+from bot.nlu.answers import ASK_ELIGIBILITY, asks_eligibility, read_answer
 from bot.nlu.embeddings import ENCODERS, sentence_encoder
 from bot.nlu.language import DEFAULT_LANGUAGE, LANGUAGES, LanguageDecision, detect
+from bot.nlu.statements import SUPPORT_PLAN, extract_statements, statements_in_question
 
 # Message properties set by LanguageDetector for the components after it.
 LANGUAGE = "language"  # "de" / "en": the language to process this message in
@@ -307,12 +312,12 @@ class BilingualSpacyTokenizer(Tokenizer):
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds a pretrained multilingual sentence embedding (bot/nlu/embeddings.py) of the user text
-    as a dense sentence feature, so that DIET and the ResponseSelector see meaning across wording
+    as a dense sentence feature, so that the intent classifier sees meaning across wording
     and language, not only the words seen in training ("Bonität" ~ "creditworthiness").
 
     Trained only to standardise: the vectors are unit length and all point roughly the same way
     (unrelated sentences still have cosine ~0.75 under e5), so the differences that tell intents
-    apart are small numbers that DIET's weight regularisation would rather ignore. Each dimension
+    apart are small numbers that a classifier's weight regularisation would rather ignore. Each dimension
     is centred and scaled by the training data's mean and spread.
     """
 
@@ -385,8 +390,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def _embeddable(messages: list[Message]) -> list[Message]:
-        # Button payloads ("/affirm") too: DIET runs before RegexMessageHandler replaces their
-        # intent, and it needs the same features for every text it reads.
+        # Button payloads ("/affirm") too: the classifier runs before RegexMessageHandler replaces
+        # their intent, and it needs the same features for every text it reads.
         return [m for m in messages if isinstance(m.get(TEXT), str)]
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -543,43 +548,94 @@ class QuantityExtractor(_RuleBasedExtractor):
 # A support agent looking up another partner talks about that partner's facts, not their own; "I
 # don't know" states nothing ("Kein Plan, sorry" is German for "no idea").
 _NOT_ONES_OWN_FACTS = {"staff_lookup", "dont_know"}
-FAQ_INTENT = "faq"  # the retrieval intent; DIET names it before the ResponseSelector picks a topic
+FAQ_INTENT = "faq"  # the retrieval intent, whose topic the classifier reports beside it
+# Intents that already start or report the check, or look up someone else's: "am I eligible?"
+# with facts does not replace them.
+_CHECK_INTENTS = {"inform", "ask_eligibility", "ask_missing", "staff_lookup"}
+# Entities that state a fact of the partner's (QuantityExtractor's and this component's).
+_FACT_ENTITIES = {"amount", "duration", "count", "partner_id", "has", "lacks", "support_plan"}
+
+
+CLASSIFIED_INTENT = "classified_intent"  # the classifier's intent where the rules decided another
+
+
+def _requested_fact(tracker: DialogueStateTracker | None) -> str | None:
+    """The fact the form asks for right now, if a form is active."""
+    if tracker is None or not tracker.active_loop_name:
+        return None
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return requested if requested in FACT_SPECS else None
+
+
+def _set_intent(message: Message, name: str) -> None:
+    """The rules decided the intent: it replaces the classifier's, which is kept beside it. Alone
+    in the ranking, so that the FallbackClassifier after it sees no ambiguity."""
+    classified = message.get(INTENT) or {}
+    decided = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, decided, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)
+    message.set(CLASSIFIED_INTENT, classified, add_to_output=True)
+
+
+def _fact_of(statement: Any) -> str:
+    return statement.entity if statement.entity == SUPPORT_PLAN else statement.value
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class FactStatementExtractor(_RuleBasedExtractor):
     """Entities `has`/`lacks` (value: the yes/no fact key) and `support_plan` (none/asfp/psfp)
     from `bot.nlu.statements.extract_statements`, in the message's language. Placed after the
-    intent classifier, whose intent it reads."""
+    intent classifier, whose intent it reads.
 
-    def __init__(self) -> None:
-        from bot.nlu.statements import extract_statements, statements_in_question
+    While the form asks for a fact (read from the conversation's tracker), a reply the rules read
+    as its answer (`bot.nlu.answers.read_answer`) is that answer, with its intent; a question
+    whether the partner is eligible that also states facts is `ask_eligibility`. Both hold
+    whatever the classifier chose.
+    """
 
-        self._extract = extract_statements
-        self._in_question = statements_in_question
+    @staticmethod
+    def _statements(text: str, lang: str, intent: str | None) -> list:
+        if intent in _NOT_ONES_OWN_FACTS:
+            return []
+        statements = extract_statements(text, lang)
+        return statements_in_question(statements) if intent == FAQ_INTENT else statements
 
-    def _statements(self, text: str, lang: str, intent: str | None) -> list:
-        statements = self._extract(text, lang)
-        return self._in_question(statements) if intent == FAQ_INTENT else statements
+    def _entity(self, statement: Any) -> dict[str, Any]:
+        return {
+            ENTITY_ATTRIBUTE_TYPE: statement.entity,
+            ENTITY_ATTRIBUTE_START: statement.start,
+            ENTITY_ATTRIBUTE_END: statement.end,
+            ENTITY_ATTRIBUTE_TEXT: statement.text,
+            ENTITY_ATTRIBUTE_VALUE: statement.value,
+            ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
+            EXTRACTOR: self.name,
+        }
 
-    def process(self, messages: list[Message]) -> list[Message]:
+    def process(
+        self, messages: list[Message], tracker: DialogueStateTracker | None = None
+    ) -> list[Message]:
+        requested = _requested_fact(tracker)
         for message in messages:
             text = message.get(TEXT)
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if _is_command(text) or not text or intent in _NOT_ONES_OWN_FACTS:
+            if _is_command(text) or not text:
                 continue
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             lang = BilingualSpacyTokenizer.language_of(message, TEXT)
-            entities = [
-                {
-                    ENTITY_ATTRIBUTE_TYPE: statement.entity,
-                    ENTITY_ATTRIBUTE_START: statement.start,
-                    ENTITY_ATTRIBUTE_END: statement.end,
-                    ENTITY_ATTRIBUTE_TEXT: statement.text,
-                    ENTITY_ATTRIBUTE_VALUE: statement.value,
-                    ENTITY_ATTRIBUTE_CONFIDENCE_TYPE: 1.0,
-                    EXTRACTOR: self.name,
-                }
-                for statement in self._statements(text, lang, intent)
-            ]
-            self.add_entities(message, entities)
+            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES, [])}
+            answer = read_answer(text, lang, requested, found) if requested else None
+            if answer is not None and answer.intent != intent:
+                _set_intent(message, answer.intent)
+            statements = self._statements(text, lang, answer.intent if answer else intent)
+            if answer is None and intent not in _CHECK_INTENTS and asks_eligibility(text):
+                # Statements in full: it is no longer read as a question about the rules.
+                stated = self._statements(text, lang, ASK_ELIGIBILITY)
+                if stated or found & _FACT_ENTITIES:
+                    _set_intent(message, ASK_ELIGIBILITY)
+                    statements = stated
+            if answer is not None:
+                # The answer's own reading of the fact asked replaces any other of the same fact.
+                answered = {_fact_of(s) for s in answer.statements}
+                statements = [s for s in statements if _fact_of(s) not in answered]
+                statements += answer.statements
+            self.add_entities(message, [self._entity(s) for s in statements])
         return messages

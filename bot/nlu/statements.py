@@ -574,3 +574,89 @@ def statements_in_question(statements: list[Statement]) -> list[Statement]:
     # A plan named beside other statements is one too ("Kein PSfP, aber ASfP", "Plan: ASfP").
     plans = [s for s in statements if s.entity == SUPPORT_PLAN and (facts or stated(s))]
     return sorted(facts + plans, key=lambda s: s.start)
+
+
+# --- a short reply to the form's question -------------------------------------------------------
+
+# Replies to a yes/no question that name no fact: "Ja, den bieten wir", "yes, that we offer",
+# "sicher", "haben wir nicht". They answer the question asked, whatever the intent classifier
+# chose; the fact's own negation rules decide (so "läuft noch" to the credit-check question is
+# not passed, and "das macht unser Distributor" to the support question is no).
+_YES_WORDS = (
+    r"ja|jap+|jo|jau|jawohl|jep|jup|genau|klar|sicher|sicherlich|bestimmt|nat(?:ü|ue)rlich"
+    r"|selbstverst(?:ä|ae)ndlich|freilich|korrekt|richtig|stimmt|absolut|logo|gewiss|durchaus"
+    r"|auf jeden fall|passt|yes|yeah|yea|yep|yup|sure|of course|certainly|definitely|absolutely"
+    r"|correct|right|indeed|affirmative|true|exactly"
+)
+_YES_SIGNS = r"👍|✔|✓|✅|☑"
+_NO_WORDS = (
+    r"nein|nee|ne|n(?:ö|oe)|nope|nah|no|not|nicht|kein\w*|none|never|nie|niemals|negative"
+    r"|leider|unfortunately|sadly|auf keinen fall|keinesfalls"
+)
+_NO_SIGNS = r"👎|❌|✖|✗|✘"
+_OPENS_YES = re.compile(rf"^\W*(?:(?:{_YES_WORDS})\b|{_YES_SIGNS})", re.IGNORECASE)
+# "Natürlich nicht", "absolutely not": a yes word that a negation follows at once.
+_OPENS_YES_NOT = re.compile(rf"^\W*(?:{_YES_WORDS})\s+(?:nicht|not)\b", re.IGNORECASE)
+_OPENS_NO = re.compile(rf"^\W*(?:(?:{_NO_WORDS})\b|{_NO_SIGNS})", re.IGNORECASE)
+# Without a yes or no word first, only a bare verb phrase answers: "Haben wir", "Bieten wir an",
+# "We do", "Das macht unser Distributor". Longer replies say more than yes or no.
+_BARE_ANSWER_MAX_WORDS = 4
+_ANSWER_MAX_WORDS = 15
+# A verb and its subject confirm: "Können wir.", "Darf ich.", "we can", "I am".
+_CONFIRMING_VERB = re.compile(
+    r"\b(?:(?:kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|tun|tue|bin|sind)\s+(?:wir|ich)|(?:we|i) (?:can|am|are))\b",
+    re.IGNORECASE,
+)
+# Half answers are left to the intent classifier: "kann sein", "teilweise", "I guess", "probably".
+_HEDGES = re.compile(
+    r"\bkann sein\b|\bk(?:ö|oe)nnte\b|\bwahrscheinlich\b|\bvermutlich\b|\bevtl\b|\bteilweise\b|\bzum teil\b"
+    r"|\bglaube\b|\bdenke\b|\bmehr oder weniger\b|\bprobably\b|\bpossibly\b|\bpartly\b|\bpartially\b"
+    r"|\bkind of\b|\bsort of\b|\bmore or less\b|\bguess\b|\bi think\b|\bi believe\b|\bmostly\b"
+    r"|\bgr(?:ö|oe)(?:ß|ss)tenteils\b",
+    re.IGNORECASE,
+)
+_TRAILING_JOIN = re.compile(
+    r"(?:[\s,;:.!–—-]+|\b(?:und|sowie|plus|aber|auch|and|but|also)\b)*$", re.IGNORECASE
+)
+
+
+def short_answer(text: str, lang: str, fact: str) -> bool | None:
+    """Whether a short reply affirms (True) or denies (False) the yes/no question about `fact`;
+    None where it does not answer it (a question, a doubt, a plan, a longer statement about
+    something else, or a yes that its own words contradict).
+
+    Only the words before any fact the reply names count ("Ja, und ASfP haben wir auch" -> yes);
+    a reply that opens with a fact is a statement about that fact, read by `extract_statements`.
+    Without a question mark, a verb first is a German answer, not a question ("Können wir.",
+    "Darf ich."), so `_ASKING_CLAUSE` does not apply here.
+    """
+    text = text or ""
+    if "?" in text:
+        return None
+    mentions = _mentions(text, 0)
+    scope = _TRAILING_JOIN.sub("", text[: mentions[0].start] if mentions else text).strip()
+    words = len(scope.split())
+    if not scope or words > _ANSWER_MAX_WORDS:
+        return None
+    if (
+        _NOT_A_STATEMENT[lang].search(scope)
+        or _NOT_YET_A_FACT.search(scope)
+        or _HEDGES.search(scope)
+    ):
+        return None
+    negated = _negated(scope, fact)
+    # "Kein Problem", "no worries" open with a yes.
+    opening = _NOT_NEGATING.sub("ja", scope)
+    if _OPENS_YES_NOT.match(opening):
+        return False
+    if _OPENS_YES.match(opening):
+        return None if negated else True
+    if _OPENS_NO.match(opening):
+        return False
+    if words > _BARE_ANSWER_MAX_WORDS:
+        return None
+    if negated:
+        return False
+    if _PREDICATE.search(scope) or _CONFIRMING_VERB.search(scope):
+        return True
+    return None

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+from bot.conversation.texts import question
 from bot.nlu.language import detect
-from tests.e2e.conftest import TOKEN, Assistant, http, texts, verdicts
+from tests.e2e.conftest import MODEL_DECIDED, TOKEN, Assistant, ask, http, texts, verdicts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_phrasings_left_to_the_model_are_training_examples() -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = {}
+    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
+        for example in load_data(str(path)).intent_examples:
+            examples[example.get("text")] = example.get_full_intent()
+    for text, intent in MODEL_DECIDED.items():
+        assert examples.get(text) == intent, text
 
 
 def new_sender() -> str:
@@ -26,26 +41,42 @@ def requested(assistant: Assistant, sender: str) -> str | None:
     return assistant.tracker(sender)["slots"].get("requested_slot")
 
 
+def asked(messages: list[dict], fact: str, lang: str) -> bool:
+    """Whether the last message is the form's question for `fact`, with its buttons."""
+    text, buttons = question(fact, lang)
+    last = messages[-1] if messages else {}
+    return last.get("text") == text and last.get("buttons") == buttons
+
+
 def test_german_form_happy_path_ends_in_the_verdict(assistant: Assistant) -> None:
+    # Every step is decided by the rules, not by the trained model's intent: an eligibility
+    # question with a fact starts the check, and each reply is read as the answer to the
+    # question asked (bot.nlu.answers). So it holds for any model trained from this data.
     sender = new_sender()
     replies = assistant.say(
-        sender, "Guten Tag, können wir uns als Partner mit direkter Abrechnung registrieren?"
+        sender,
+        "Guten Tag, wir sind seit 14 Monaten indirekter Wiederverkäufer. "
+        "Können wir uns als Partner mit direkter Abrechnung registrieren?",
     )
     assert_language(replies, "de")
-    assert requested(assistant, sender) == "indirect_months"
+    assert requested(assistant, sender) == "csp_revenue_usd"
+    assert asked(replies, "csp_revenue_usd", "de")
     answers = [
-        ("Wir sind seit 14 Monaten indirekter Wiederverkäufer", "csp_revenue_usd"),
-        ("Unser CSP-Umsatz lag bei 350.000 USD", "partner_id_active"),
-        ("Ja", "signing_authority"),
-        ("Ja, das darf ich", "first_line_support"),
-        ("Ja, den bieten wir", "support_plan"),
-        ('/inform{"support_plan": "psfp"}', "billing_infrastructure"),
-        ("Ja", "capabilities"),
-        ("Ja", "managed_services"),
-    ]
-    for text, next_slot in answers:
+        ("Unser CSP-Umsatz lag bei 350.000 USD", "CSP-Umsatz (12 Monate): 350.000 USD", "partner_id_active"),
+        ("Ja", "aktive PartnerID: ja", "signing_authority"),
+        ("Ja, das darf ich", "Zeichnungsbefugnis: ja", "first_line_support"),
+        ("Ja, den bieten wir", "Support der ersten Ebene: ja", "support_plan"),
+        # The button's title typed out is that button.
+        ("PSfP", "Supportplan: PSfP", "billing_infrastructure"),
+        ("sicher", "Abrechnungsinfrastruktur: ja", "capabilities"),
+        ('/affirm', "Infrastrukturfunktionen: ja", "managed_services"),
+    ]  # fmt: skip
+    for text, noted, next_slot in answers:
         replies = assistant.say(sender, text)
         assert_language(replies, "de")
+        # Noted, then the next question: nothing else (no FAQ answer, no hint).
+        assert [m.get("text") for m in replies[:-1]] == [f"Notiert – {noted}."], (text, replies)
+        assert asked(replies, next_slot, "de"), (text, texts(replies))
         assert requested(assistant, sender) == next_slot, (text, texts(replies))
     replies = assistant.say(sender, "Zwei Managed Services")
     assert_language(replies, "de")
@@ -54,7 +85,36 @@ def test_german_form_happy_path_ends_in_the_verdict(assistant: Assistant) -> Non
     assert (
         verdict["facts"]["csp_revenue_usd"] == 350000 and verdict["facts"]["managed_services"] == 2
     )
+    assert verdict["facts"]["support_plan"] == "psfp"
     assert "Sie erfüllen alle Mindestanforderungen" in texts(replies)
+
+
+def test_english_replies_typed_as_answers(assistant: Assistant) -> None:
+    # The partner types the buttons' titles and plain answers; each is the answer to the
+    # question asked, never "not known" for a plan it names.
+    sender = new_sender()
+    assistant.say(
+        sender,
+        "We have been an indirect reseller for 14 months with USD 350,000 in CSP revenue. Can we register?",
+    )
+    for text, noted in [
+        ("Yes", "active PartnerID: yes"),
+        ("yes, that is me", "signing authority: yes"),
+        ("yes, that we offer", "first-line support: yes"),
+        ("PSfP", "support plan: PSfP"),
+        ("I don't know", "billing infrastructure: not known"),
+        ("No", "infrastructure capabilities: no"),
+    ]:
+        replies = assistant.say(sender, text)
+        assert_language(replies, "en")
+        assert f"Noted – {noted}." in texts(replies), (text, texts(replies))
+    assert requested(assistant, sender) == "managed_services"
+    replies = assistant.say(sender, "none")
+    [verdict] = verdicts(replies)
+    assert verdict["facts"]["managed_services"] == 0
+    assert verdict["status"] == "not_eligible"
+    assert set(verdict["unmet"]) == {"capabilities", "managed_services"}
+    assert verdict["unknown"] == ["accounts_receivable"]
 
 
 def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: Assistant) -> None:
@@ -66,13 +126,16 @@ def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: A
     assert_language(replies, "en")
     # Tenure and revenue are known: they are not asked again.
     assert requested(assistant, sender) == "partner_id_active"
+    assert asked(replies, "partner_id_active", "en")
+    # The correction is taken whichever intent the model gives it (a FAQ answer may come too).
     replies = assistant.say(sender, "Sorry, correction: our CSP revenue was only 280k")
     assert "Updated – CSP revenue (12 months): USD 280,000 (was USD 350,000)." in texts(replies)
     assert "USD 20,000 short" in texts(replies)  # the knock-out is said at once
-    replies = assistant.say(sender, "stop")
+    assert assistant.tracker(sender)["slots"]["partner_id_active"] is None  # not read as a yes
+    replies = assistant.say(sender, ask("stop"))
     assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")
     assert "we'll stop here" in texts(replies)
-    replies = assistant.say(sender, "What do I still lack?")
+    replies = assistant.say(sender, ask("What do I still lack?"))
     [verdict] = verdicts(replies)
     assert verdict["status"] == "not_eligible" and "revenue" in verdict["unmet"]
     assert "What you still lack:" in texts(replies)
@@ -81,9 +144,9 @@ def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: A
 
 def test_question_during_the_form_is_answered_and_the_form_resumes(assistant: Assistant) -> None:
     sender = new_sender()
-    assistant.say(sender, "Can I register as a direct bill partner?")
+    assistant.say(sender, ask("Can I register as a direct bill partner?"))
     assert requested(assistant, sender) == "indirect_months"
-    replies = assistant.say(sender, "What is the difference between ASfP and PSfP?")
+    replies = assistant.say(sender, ask("What's the difference between ASfP and PSfP?"))
     assert "Premier Support for Partners" in texts(replies)
     assert requested(assistant, sender) == "indirect_months"
 
@@ -93,7 +156,7 @@ def test_language_switch_and_knock_out(assistant: Assistant) -> None:
     replies = assistant.say(sender, "Wir sind erst seit 8 Monaten indirekter Wiederverkäufer")
     assert_language(replies, "de")
     assert "Noch 4 Monate" in texts(replies)
-    replies = assistant.say(sender, "in English please")
+    replies = assistant.say(sender, ask("in English please"))
     assert "English" in texts(replies)
     assert assistant.tracker(sender)["slots"]["language"] == "en"
 

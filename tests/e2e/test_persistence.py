@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from bot.storage import Repository
-from tests.e2e.conftest import Assistant, texts, verdicts
+from tests.e2e.conftest import Assistant, ask, texts, verdicts
 
 
 def test_facts_survive_a_restart_and_both_verdicts_are_stored(model, tmp_path) -> None:
@@ -15,14 +15,14 @@ def test_facts_survive_a_restart_and_both_verdicts_are_stored(model, tmp_path) -
     try:
         first.say(sender, "We made USD 350,000 in CSP revenue over the last 12 months")
         first.say(sender, "We have been an indirect reseller for 14 months")
-        [before] = verdicts(first.say(sender, "What do I still lack?"))
+        [before] = verdicts(first.say(sender, ask("What do I still lack?")))
     finally:
         first.stop()
     assert before["facts"]["csp_revenue_usd"] == 350000 and before["facts"]["indirect_months"] == 14
 
     second = Assistant(url, model).start()
     try:
-        replies = second.say(sender, "What do I still lack?")
+        replies = second.say(sender, ask("What do I still lack?"))
     finally:
         second.stop()
     [after] = verdicts(replies)

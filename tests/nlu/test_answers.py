@@ -1,0 +1,282 @@
+"""Replies read by the rules as the answer to the form's question, and "am I eligible?" with facts:
+the same on every machine, whatever intent a trained model chose."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.events import ActiveLoop, SlotSet
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.conversation.texts import question
+from bot.eligibility import FACT_SPECS, QUESTION_ORDER
+from bot.eligibility.facts import BOOL
+from bot.i18n import LANGUAGES
+from bot.nlu.answers import asks_eligibility, read_answer
+from bot.nlu.components import CLASSIFIED_INTENT, LANGUAGE, FactStatementExtractor
+
+YES_NO_FACTS = [fact for fact in QUESTION_ORDER if FACT_SPECS[fact].kind == BOOL]
+
+
+def _read(text: str, lang: str, fact: str, quantities=()) -> tuple[str, set] | None:
+    reading = read_answer(text, lang, fact, quantities)
+    if reading is None:
+        return None
+    return reading.intent, {(s.entity, s.value) for s in reading.statements}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ja", "de"), ("ja.", "de"), ("Ja, den bieten wir", "de"), ("Ja, das darf ich", "de"),
+        ("sicher", "de"), ("Klar doch", "de"), ("Natürlich", "de"), ("Genau", "de"),
+        ("Können wir.", "de"), ("Haben wir", "de"), ("Bieten wir an", "de"), ("Kein Problem", "de"),
+        ("Yes", "en"), ("yes, that we offer", "en"), ("Sure", "en"), ("Of course", "en"),
+        ("Yes we do", "en"), ("We can", "en"), ("yep 👍", "en"), ("Absolutely!", "en"),
+    ],
+)  # fmt: skip
+def test_a_plain_yes_answers_every_yes_no_question(text, lang):
+    for fact in YES_NO_FACTS:
+        assert _read(text, lang, fact) == ("affirm", {("has", fact)}), (text, fact)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Nein", "de"), ("nö", "de"), ("Leider nicht", "de"), ("Noch nicht", "de"),
+        ("Haben wir nicht", "de"), ("Natürlich nicht", "de"), ("Nein, das macht unser Distributor", "de"),
+        ("No", "en"), ("nope", "en"), ("Not yet", "en"), ("We don't", "en"), ("Unfortunately not", "en"),
+    ],
+)  # fmt: skip
+def test_a_plain_no_answers_every_yes_no_question(text, lang):
+    for fact in YES_NO_FACTS:
+        assert _read(text, lang, fact) == ("deny", {("lacks", fact)}), (text, fact)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fact", "expected"),
+    [
+        # The fact's own negation rules: a credit check still running is not passed, support by
+        # the distributor is not the partner's, an expired membership is not active.
+        ("Läuft noch", "de", "credit_check_passed", ("deny", {("lacks", "credit_check_passed")})),
+        ("still pending", "en", "credit_check_passed", ("deny", {("lacks", "credit_check_passed")})),
+        ("Das macht unser Distributor", "de", "first_line_support", ("deny", {("lacks", "first_line_support")})),
+        ("Die ist abgelaufen", "de", "partner_id_active", ("deny", {("lacks", "partner_id_active")})),
+        # A reply that names the fact asked is a statement about it.
+        ("Einen eigenen Helpdesk haben wir nicht", "de", "first_line_support", ("inform", {("lacks", "first_line_support")})),
+        ("Prokura habe ich", "de", "signing_authority", ("inform", {("has", "signing_authority")})),
+        # Only the words before another fact answer the question asked.
+        ("Ja, und ASfP haben wir auch", "de", "first_line_support", ("affirm", {("has", "first_line_support")})),
+    ],
+)  # fmt: skip
+def test_the_facts_own_rules_decide_the_answer(text, lang, fact, expected):
+    assert _read(text, lang, fact) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("PSfP", "de", ("inform", {("support_plan", "psfp")})),
+        ("psfp", "en", ("inform", {("support_plan", "psfp")})),
+        ("ASfP.", "de", ("inform", {("support_plan", "asfp")})),
+        ("Wir haben Premier Support", "de", ("inform", {("support_plan", "psfp")})),
+        ("Advanced Support for Partners", "en", ("inform", {("support_plan", "asfp")})),
+        ("Keinen", "de", ("deny", {("support_plan", "none")})),
+        ("noch keinen", "de", ("deny", {("support_plan", "none")})),
+        ("Nein", "de", ("deny", {("support_plan", "none")})),
+        ("none yet", "en", ("deny", {("support_plan", "none")})),
+        ("None", "en", ("deny", {("support_plan", "none")})),
+        ("Nein, aber PSfP haben wir", "de", ("inform", {("support_plan", "psfp")})),
+        ("weiß ich nicht", "de", ("dont_know", set())),
+        # "Ja" does not say which plan: the classifier and the hint decide.
+        ("Ja", "de", None),
+    ],
+)
+def test_the_support_plan_by_name_none_or_not_known(text, lang, expected):
+    assert _read(text, lang, "support_plan") == expected
+
+
+@pytest.mark.parametrize("fact", QUESTION_ORDER)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_button_title_typed_out_is_that_button(fact, lang):
+    # "PSfP" typed to the question whose buttons offer [ASfP] [PSfP] [Keinen] [Weiß ich nicht].
+    _, buttons = question(fact, lang)
+    for button in buttons:
+        reading = read_answer(button["title"], lang, fact)
+        assert reading is not None, button
+        intent = button["payload"].lstrip("/").split("{")[0]
+        assert reading.intent == intent, button
+        if "support_plan" in button["payload"]:
+            plan = button["payload"].split('"support_plan": "')[1].split('"')[0]
+            assert {(s.entity, s.value) for s in reading.statements} == {("support_plan", plan)}
+        if FACT_SPECS[fact].kind == BOOL and intent in ("affirm", "deny"):
+            entity = "has" if intent == "affirm" else "lacks"
+            assert {(s.entity, s.value) for s in reading.statements} == {(entity, fact)}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Weiß ich nicht", "de"), ("weiss nicht", "de"), ("Keine Ahnung", "de"), ("Ich bin mir nicht sicher", "de"),
+     ("I don't know", "en"), ("no idea", "en"), ("not sure", "en"), ("dunno", "en")],
+)  # fmt: skip
+def test_not_knowing_answers_every_question(text, lang):
+    for fact in QUESTION_ORDER:
+        assert _read(text, lang, fact) == ("dont_know", set()), (text, fact)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Was ist ASfP?", "de"), ("Ja?", "de"), ("Wie lange dauert die Bonitätsprüfung?", "de"),
+        ("ok", "de"), ("Vielleicht", "de"), ("Kann sein", "de"), ("Wir planen das", "de"),
+        ("Guten Tag", "de"), ("abbrechen", "de"), ("auf Deutsch bitte", "de"),
+        ("What do I still lack?", "en"), ("maybe", "en"), ("I think so", "en"), ("stop", "en"),
+        ("in English please", "en"), ("", "en"), ("<b>yes</b>" * 200, "en"),
+    ],
+)  # fmt: skip
+def test_questions_doubts_and_other_requests_are_no_answer(text, lang):
+    for fact in QUESTION_ORDER:
+        assert read_answer(text, lang, fact) is None, (text, fact)
+
+
+def test_the_quantity_asked_for_answers_its_question():
+    # The values come from the QuantityExtractor; found in the reply, they make it the answer.
+    assert _read("Etwa 280.000 USD", "de", "csp_revenue_usd", {"amount"}) == ("inform", set())
+    assert _read("seit März 2025", "de", "indirect_months", {"duration"}) == ("inform", set())
+    assert _read("zwei", "de", "managed_services", {"count"}) == ("inform", set())
+    assert _read("14", "en", "indirect_months", {"count"}) == ("inform", set())
+    assert _read("keine", "de", "managed_services") == ("deny", set())
+    # A quantity of another kind, or none, or a question, is no answer.
+    assert read_answer("Ja, 350.000 USD", "de", "csp_revenue_usd") is None
+    assert read_answer("14 Monate", "de", "csp_revenue_usd", {"duration"}) is None
+    assert read_answer("Zählen 280.000 USD?", "de", "csp_revenue_usd", {"amount"}) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. Are we eligible?",
+        "Guten Tag, können wir uns als Partner mit direkter Abrechnung registrieren?",
+        "Wir haben 350.000 USD Umsatz, reicht das?",
+        "Can I register as a direct bill partner?",
+        "Do we qualify with 14 months?",
+        "Sind wir damit berechtigt?",
+        "Erfüllen wir die Anforderungen?",
+        "Kommen wir mit 14 Monaten dafür in Frage?",
+    ],
+)
+def test_eligibility_questions(text):
+    assert asks_eligibility(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie können wir uns registrieren?",
+        "What do we need to register?",
+        "How can I register as a direct bill partner?",
+        "When can we apply?",
+        "Welche Anforderungen gibt es?",
+        "We can register next year.",
+    ],
+)
+def test_how_and_when_questions_are_no_eligibility_questions(text):
+    assert not asks_eligibility(text)
+
+
+# --- in the pipeline: the component with the conversation's tracker -------------------------------
+
+
+def _form_tracker(requested: str) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "partner",
+        [ActiveLoop("eligibility_form"), SlotSet(REQUESTED_SLOT, requested)],
+        slots=[AnySlot(REQUESTED_SLOT, mappings=[])],
+    )
+
+
+def _classified(text: str, intent: str, lang: str, confidence: float = 0.9) -> Message:
+    # What DIET hands on: its intent and ranking; the LanguageDetector's processing language.
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "faq", "confidence": 0.05}]
+    message = Message(data={TEXT: text, INTENT: ranking[0], INTENT_RANKING_KEY: ranking})
+    message.set(LANGUAGE, lang)
+    return message
+
+
+def _found(message: Message) -> set:
+    return {(e["entity"], e["value"]) for e in message.get(ENTITIES, [])}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "classified", "requested", "intent", "entities"),
+    [
+        ("Ja, den bieten wir", "de", "faq", "first_line_support", "affirm", {("has", "first_line_support")}),
+        ("Ja, den bieten wir", "de", "inform", "first_line_support", "affirm", {("has", "first_line_support")}),
+        ("yes, that we offer", "en", "out_of_scope", "first_line_support", "affirm", {("has", "first_line_support")}),
+        ("PSfP", "en", "dont_know", "support_plan", "inform", {("support_plan", "psfp")}),
+        ("none yet", "en", "greet", "support_plan", "deny", {("support_plan", "none")}),
+        ("keinen", "de", "inform", "support_plan", "deny", {("support_plan", "none")}),
+        ("Weiß ich nicht", "de", "deny", "capabilities", "dont_know", set()),
+        ("Läuft noch", "de", "affirm", "credit_check_passed", "deny", {("lacks", "credit_check_passed")}),
+        # Not a yes to the question asked: a correction of another fact.
+        ("Sorry, correction: our CSP revenue was only 280k", "en", "inform", "partner_id_active", "inform", set()),
+    ],
+)  # fmt: skip
+def test_during_the_form_the_answer_decides_whatever_the_classifier_chose(
+    text, lang, classified, requested, intent, entities
+):
+    message = _classified(text, classified, lang)
+    FactStatementExtractor().process([message], tracker=_form_tracker(requested))
+    assert message.get(INTENT)["name"] == intent
+    assert _found(message) == entities
+    if classified != intent:
+        assert message.get(CLASSIFIED_INTENT)["name"] == classified
+    # The FallbackClassifier after it sees a decided, unambiguous intent, even where the
+    # classifier's own top two were close.
+    fallback = FallbackClassifier({"threshold": 0.3, "ambiguity_threshold": 0.05})
+    fallback.process([message])
+    assert message.get(INTENT)["name"] == intent
+
+
+def test_outside_the_form_a_reply_keeps_the_classifiers_intent():
+    message = _classified("Ja, den bieten wir", "faq", "de")
+    FactStatementExtractor().process([message], tracker=DialogueStateTracker("partner", []))
+    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(CLASSIFIED_INTENT) is None
+
+
+def test_a_reply_the_rules_cannot_read_keeps_the_classifiers_intent():
+    message = _classified("Kann sein", "affirm", "de")
+    FactStatementExtractor().process([message], tracker=_form_tracker("capabilities"))
+    assert message.get(INTENT)["name"] == "affirm"
+    assert _found(message) == set()
+
+
+def test_an_eligibility_question_with_facts_starts_the_check_whatever_the_classifier_chose():
+    text = "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. Are we eligible?"
+    message = _classified(text, "faq", "en")
+    message.set(
+        ENTITIES, [{"entity": "amount", "value": 350000}, {"entity": "duration", "value": 14}]
+    )
+    FactStatementExtractor().process([message], tracker=DialogueStateTracker("partner", []))
+    assert message.get(INTENT)["name"] == "ask_eligibility"
+    # Read in full, not as a question about the rules: "indirect reseller" today.
+    assert ("lacks", "is_direct_bill_partner") in _found(message)
+
+
+def test_an_eligibility_question_without_facts_is_left_to_the_classifier():
+    message = _classified("Can I register as a direct bill partner?", "faq", "en")
+    FactStatementExtractor().process([message], tracker=None)
+    assert message.get(INTENT)["name"] == "faq"
+
+
+@pytest.mark.parametrize("classified", ["inform", "ask_missing", "staff_lookup"])
+def test_intents_that_start_or_report_the_check_are_kept(classified):
+    message = _classified("Wir haben 350.000 USD Umsatz, reicht das?", classified, "de")
+    message.set(ENTITIES, [{"entity": "amount", "value": 350000}])
+    FactStatementExtractor().process([message], tracker=None)
+    assert message.get(INTENT)["name"] == classified
