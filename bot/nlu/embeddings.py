@@ -13,7 +13,9 @@ They were trained on different data with different objectives; on the held-out s
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +25,10 @@ import numpy as np
 # pure Python. The beginning of a message decides what it asks; the facts are read from the whole
 # text by the rule-based extractors.
 EMBEDDED_CHARACTERS = 2000
+# Vectors kept per encoder, by a digest of the text (the texts themselves are not kept). Training
+# embeds every example twice, once to learn the standardisation and once to featurise it for the
+# classifier; the second time comes from here. At run time it saves recomputing frequent replies ("ja", "ok").
+REMEMBERED_VECTORS = 16384
 
 
 def _e5() -> Callable[[list[str]], np.ndarray]:
@@ -51,15 +57,35 @@ class SentenceEncoder:
     def __init__(self, name: str) -> None:
         load, self.distribution = ENCODERS[name]
         self._encode = load()
-        # The engines keep scratch buffers per model: one call at a time.
+        # The engines keep scratch buffers per model: one call at a time (the memo shares it).
         self._lock = threading.Lock()
-        self.dimension = len(self.encode([""])[0])
+        self._remembered: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.dimension = len(self._compute([""])[0])
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        vectors = self._encode(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text (the same vector for the same text)."""
+        cut = [text[:EMBEDDED_CHARACTERS] for text in texts]
+        keys = [hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest() for text in cut]
         with self._lock:
-            vectors = self._encode([text[:EMBEDDED_CHARACTERS] for text in texts])
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+            missing = list({key: text for key, text in zip(keys, cut, strict=True)
+                            if key not in self._remembered}.items())  # fmt: skip
+            if missing:
+                computed = self._compute([text for _, text in missing])
+                for (key, _), vector in zip(missing, computed, strict=True):
+                    self._remembered[key] = vector
+            rows = []
+            for key in keys:
+                self._remembered.move_to_end(key)
+                rows.append(self._remembered[key])
+            while len(self._remembered) > REMEMBERED_VECTORS:
+                self._remembered.popitem(last=False)
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack(rows)
 
 
 @functools.cache

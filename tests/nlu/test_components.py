@@ -1,5 +1,5 @@
 """The NLU graph components, run through Rasa itself (no mocks): messages, training data, and a
-small real model trained with the project's config.yml (epochs cut down) on a bilingual fixture."""
+small real model trained with the project's config.yml on a bilingual fixture."""
 
 from __future__ import annotations
 
@@ -109,6 +109,11 @@ def _lemmas(message: Message, attribute: str = TEXT) -> dict[str, str]:
             {DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR},
             False,
         ),
+        (
+            "bot.nlu.classifier.LinearIntentClassifier",
+            {DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER},
+            True,
+        ),
     ],
 )
 def test_components_are_registered_under_the_names_config_yml_uses(path, types, trainable):
@@ -125,10 +130,13 @@ def test_language_detector_runs_first_and_the_tokenizer_second():
         "bot.nlu.components.LanguageDetector",
         "bot.nlu.components.BilingualSpacyTokenizer",
     ]
-    assert pipeline.index("bot.nlu.components.QuantityExtractor") < pipeline.index("DIETClassifier")
-    featurizer = pipeline.index("bot.nlu.components.SentenceEmbeddingFeaturizer")
-    assert featurizer < pipeline.index("DIETClassifier")
-    assert featurizer < pipeline.index("ResponseSelector")
+    classifier = pipeline.index("bot.nlu.classifier.LinearIntentClassifier")
+    assert pipeline.index("bot.nlu.components.QuantityExtractor") < classifier
+    assert pipeline.index("bot.nlu.components.SentenceEmbeddingFeaturizer") < classifier
+    # The statement extractor reads the intent, and its answer readings stand against the
+    # FallbackClassifier.
+    statements = pipeline.index("bot.nlu.components.FactStatementExtractor")
+    assert classifier < statements < pipeline.index("FallbackClassifier")
 
 
 # --- SentenceEmbeddingFeaturizer -----------------------------------------------------------------
@@ -154,7 +162,7 @@ def _sentence_features(message: Message, encoder: str) -> np.ndarray:
         f for f in message.features if f.type == FEATURE_TYPE_SENTENCE and f.attribute == TEXT
     ]
     assert len(sentence) == 1
-    # The alias names the features, so DIET can tell two featurizers' outputs apart.
+    # The alias names the features, so the classifier can tell two featurizers' outputs apart.
     assert sentence[0].origin == encoder
     assert sentence[0].features.shape == (1, ENCODER_DIMENSIONS[encoder])
     return sentence[0].features[0]
@@ -188,7 +196,7 @@ def test_the_embedding_puts_a_question_near_its_translation_and_far_from_other_t
     "text", ["", "   ", "😀" * 50, "<b>Hallo</b><script>x</script>", "/affirm"]
 )
 def test_every_text_gets_an_embedding_even_empty_emoji_html_and_button_payloads(text, encoder):
-    # DIET needs the same features for every text it reads.
+    # The classifier needs the same features for every text it reads.
     assert np.isfinite(_embedding(text, encoder)).all()
 
 
@@ -199,6 +207,23 @@ def test_a_huge_message_is_embedded_by_its_beginning(encoder):
     np.testing.assert_array_equal(
         _embedding(beginning + "Hello " * 20_000, encoder), _embedding(beginning, encoder)
     )
+
+
+@pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
+def test_an_encoder_remembers_vectors_by_digest_within_its_bound(encoder, monkeypatch):
+    from bot.nlu import embeddings
+
+    sentence_encoder = embeddings.sentence_encoder(encoder)
+    first = sentence_encoder.encode(["Wie lange dauert die Bonitätsprüfung?", "ok", "ok"])
+    np.testing.assert_array_equal(first[1], first[2])
+    again = sentence_encoder.encode(["ok", "Wie lange dauert die Bonitätsprüfung?"])
+    np.testing.assert_array_equal(again, first[[1, 0]])
+    # It keeps digests, never the partners' texts, and no more than its bound.
+    assert all(isinstance(key, bytes) for key in sentence_encoder._remembered)
+    monkeypatch.setattr(embeddings, "REMEMBERED_VECTORS", 3)
+    sentence_encoder.encode([f"Nachricht {n}" for n in range(10)])
+    assert len(sentence_encoder._remembered) == 3
+    assert sentence_encoder.encode([]).shape == (0, ENCODER_DIMENSIONS[encoder])
 
 
 TRAINING_TEXTS = [
@@ -615,8 +640,6 @@ def test_quantity_extractor_skips_intent_payloads():
 
 # --- a real model, trained and loaded through Rasa -----------------------------------------------
 
-TINY_EPOCHS = 2
-
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
@@ -625,17 +648,11 @@ def agent(tmp_path_factory):
 
     _quantities()  # the project's pipeline contains the QuantityExtractor
     work = tmp_path_factory.mktemp("nlu_model")
-    config = yaml.safe_load((ROOT / "config.yml").read_text())
-    for component in config["pipeline"]:
-        if "epochs" in component:
-            # Eager mode skips TensorFlow's graph tracing, which dominates on tiny data (~2x faster).
-            component.update(epochs=TINY_EPOCHS, run_eagerly=True)
-    (work / "config.yml").write_text(yaml.safe_dump(config))
     with pytest.MonkeyPatch.context() as env:
         # Keep Rasa's training cache out of the repository.
         env.setenv("RASA_CACHE_DIRECTORY", str(work / "cache"))
         model = train_nlu(
-            str(work / "config.yml"),
+            str(ROOT / "config.yml"),
             str(FIXTURES / "nlu.yml"),
             str(work / "models"),
             fixed_model_name="bilingual",
@@ -712,7 +729,7 @@ def test_trained_model_reads_numbers_in_the_conversation_language(agent):
 
 
 def test_trained_model_runs_the_whole_pipeline_in_both_languages(agent):
-    # Two epochs teach DIET nothing reliable; this checks the pipeline, not the classifier.
+    # A model trained on a tiny fixture: this checks the pipeline, not the classifier.
     intents = {"greet", "affirm", "deny", "inform", "ask_eligibility", "switch_language", "faq"}
     for text in ("Guten Morgen, welche Anforderungen gelten?", "Good morning, which rules apply?"):
         parsed = _parse(agent, text)
@@ -724,7 +741,7 @@ def test_trained_model_runs_the_whole_pipeline_in_both_languages(agent):
 
 
 def test_trained_model_states_yes_no_facts_and_the_plan_in_both_languages(agent):
-    # Two epochs teach DIET no reliable intent, and the extractor reads the intent (FAQ questions
+    # A tiny fixture teaches no reliable intent, and the extractor reads the intent (FAQ questions
     # keep fewer statements): compare with what the rules give for the intent the model chose.
     from bot.nlu.components import FactStatementExtractor
 
