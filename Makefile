@@ -56,6 +56,7 @@ bench: setup
 	$(PY) -m bench.engine
 	$(PY) -m bench.statements
 	$(PY) -m bench.embedding
+	$(PY) -m bench.training
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

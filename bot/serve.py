@@ -50,6 +50,16 @@ def model_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+# Training as reproducible as TensorFlow allows: deterministic kernels, a fixed thread layout (one
+# op at a time, each on both cores), Python's hash order fixed. The seeds are in config.yml.
+TRAINING_ENV = {
+    "TF_DETERMINISTIC_OPS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+    "PYTHONHASHSEED": "0",
+}
+
+
 def ensure_model() -> Path:
     """The model for the current data and config, trained only when none exists for them."""
     name = f"assistant-{model_fingerprint()}"
@@ -62,7 +72,7 @@ def ensure_model() -> Path:
         [sys.executable, "-m", "rasa", "train", "--fixed-model-name", name, "--out", str(MODELS)],
         cwd=ROOT,
         check=True,
-        env=quiet_env(),
+        env={**quiet_env(), **TRAINING_ENV},
     )
     return model
 
