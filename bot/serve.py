@@ -68,11 +68,16 @@ def ensure_model() -> Path:
         print(f"Model up to date: {model.relative_to(ROOT)}", flush=True)
         return model
     print("Training the model (data or configuration changed) ...", flush=True)
+    started = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "rasa", "train", "--fixed-model-name", name, "--out", str(MODELS)],
         cwd=ROOT,
         check=True,
         env={**quiet_env(), **TRAINING_ENV},
+    )
+    print(
+        f"Model trained in {time.monotonic() - started:.0f} s: {model.relative_to(ROOT)}",
+        flush=True,
     )
     return model
 
