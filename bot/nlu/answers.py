@@ -26,6 +26,7 @@ from bot.nlu.statements import (
     SUPPORT_PLAN,
     Statement,
     extract_statements,
+    sentences,
     short_answer,
 )
 
@@ -138,14 +139,12 @@ _ASKS_HOW_OR_WHEN = re.compile(
     r"\b(?:wie|was|wann|wo|welche\w*|warum|wieso|weshalb|wof(?:ü|ue)r|how|what|when|where|which|why)\b",
     re.IGNORECASE,
 )
-# A sentence ends at ! or ? or a full stop before a space (not inside "350.000" or "z. B.").
-_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+(?=\s|$)|$)")
 
 
 def asks_eligibility(text: str) -> bool:
     """Whether a sentence of `text` asks if the partner is eligible (either language)."""
-    for sentence in _SENTENCE.finditer(text or ""):
-        match = _ELIGIBILITY_QUESTION.search(sentence.group())
-        if match and not _ASKS_HOW_OR_WHEN.search(sentence.group()[: match.start()]):
+    for sentence in sentences(text):
+        match = _ELIGIBILITY_QUESTION.search(sentence)
+        if match and not _ASKS_HOW_OR_WHEN.search(sentence[: match.start()]):
             return True
     return False

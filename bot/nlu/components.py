@@ -317,8 +317,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     Trained only to standardise: the vectors are unit length and all point roughly the same way
     (unrelated sentences still have cosine ~0.75 under e5), so the differences that tell intents
-    apart are small numbers that a classifier's weight regularisation would rather ignore. Each dimension
-    is centred and scaled by the training data's mean and spread.
+    apart are small numbers that a classifier's weight regularisation would rather ignore. Each
+    dimension is centred and scaled by the training data's mean and spread.
     """
 
     FILE = "standardisation.npz"
@@ -554,8 +554,6 @@ FAQ_INTENT = "faq"  # the retrieval intent, whose topic the classifier reports b
 _CHECK_INTENTS = {"inform", "ask_eligibility", "ask_missing", "staff_lookup"}
 # Entities that state a fact of the partner's (QuantityExtractor's and this component's).
 _FACT_ENTITIES = {"amount", "duration", "count", "partner_id", "has", "lacks", "support_plan"}
-
-
 CLASSIFIED_INTENT = "classified_intent"  # the classifier's intent where the rules decided another
 
 
@@ -595,9 +593,13 @@ class FactStatementExtractor(_RuleBasedExtractor):
 
     @staticmethod
     def _statements(text: str, lang: str, intent: str | None) -> list:
+        return FactStatementExtractor._for_intent(extract_statements(text, lang), intent)
+
+    @staticmethod
+    def _for_intent(statements: list, intent: str | None) -> list:
+        """What the statements of a message state, given its intent."""
         if intent in _NOT_ONES_OWN_FACTS:
             return []
-        statements = extract_statements(text, lang)
         return statements_in_question(statements) if intent == FAQ_INTENT else statements
 
     def _entity(self, statement: Any) -> dict[str, Any]:
@@ -625,10 +627,11 @@ class FactStatementExtractor(_RuleBasedExtractor):
             answer = read_answer(text, lang, requested, found) if requested else None
             if answer is not None and answer.intent != intent:
                 _set_intent(message, answer.intent)
-            statements = self._statements(text, lang, answer.intent if answer else intent)
+            extracted = extract_statements(text, lang)  # once: a message may be huge
+            statements = self._for_intent(extracted, answer.intent if answer else intent)
             if answer is None and intent not in _CHECK_INTENTS and asks_eligibility(text):
                 # Statements in full: it is no longer read as a question about the rules.
-                stated = self._statements(text, lang, ASK_ELIGIBILITY)
+                stated = self._for_intent(extracted, ASK_ELIGIBILITY)
                 if stated or found & _FACT_ENTITIES:
                     _set_intent(message, ASK_ELIGIBILITY)
                     statements = stated

@@ -282,6 +282,13 @@ _STATUS = re.compile(
 # A sentence ends at a line break, at ! or ?, and at a full stop before a capital or the end
 # ("v. a. bei", "z. B.", "520.000 USD" do not end one).
 _SENTENCES = re.compile(r"(?:[^.!?\n]|\.+(?!\s+[A-ZÄÖÜ]|\s*$|\s*\n))+[.!?]*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a message, as the statement rules split them."""
+    return [match.group() for match in _SENTENCES.finditer(text or "")]
+
+
 # Clauses: negation reaches up to a comma, semicolon, dash or a coordinating word.
 _CLAUSE_BREAK = re.compile(
     r"(?<=[✔✓✅☑✖✗✘❌])\s*|\s*[,;:–—]\s*|\s+-\s+|\s+(?:aber|jedoch|sondern|und|sowie|plus|but|however|whereas|while|and|außerdem|ausserdem)\s+",
