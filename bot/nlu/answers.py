@@ -83,11 +83,16 @@ _QUANTITIES = {MONEY: {"amount", "count"}, MONTHS: {"duration", "count"}, COUNT:
 
 
 def read_answer(
-    text: str, lang: str, fact: str, quantities: Collection[str] = ()
+    text: str,
+    lang: str,
+    fact: str,
+    quantities: Collection[str] = (),
+    statements: list[Statement] | None = None,
 ) -> Reading | None:
     """The reply `text` read as the answer to the form's question about `fact`, or None where the
     rules cannot tell (then the intent classifier decides, as for any message). `quantities`:
-    the kinds of quantity found in it ("amount", "duration", "count")."""
+    the kinds of quantity found in it ("amount", "duration", "count"); `statements`: its
+    `extract_statements`, where the caller has them already."""
     if not text or len(text) > _ANSWER_MAX_CHARS or "?" in text or fact not in FACT_SPECS:
         return None
     typed = _normalised(text)
@@ -102,7 +107,9 @@ def read_answer(
     if kind not in (BOOL, CHOICE, COUNT):
         return None
     # A statement that names the fact asked about answers it ("ASfP haben wir", "kein Helpdesk").
-    stated = [s for s in extract_statements(text, lang) if _about(s, fact)]
+    if statements is None:
+        statements = extract_statements(text, lang)
+    stated = [s for s in statements if _about(s, fact)]
     if stated:
         return Reading(INFORM, (stated[-1],))
     answer = short_answer(text, lang, fact)

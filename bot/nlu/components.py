@@ -624,10 +624,10 @@ class FactStatementExtractor(_RuleBasedExtractor):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             lang = BilingualSpacyTokenizer.language_of(message, TEXT)
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES, [])}
-            answer = read_answer(text, lang, requested, found) if requested else None
+            extracted = extract_statements(text, lang)  # once: a message may be huge
+            answer = read_answer(text, lang, requested, found, extracted) if requested else None
             if answer is not None and answer.intent != intent:
                 _set_intent(message, answer.intent)
-            extracted = extract_statements(text, lang)  # once: a message may be huge
             statements = self._for_intent(extracted, answer.intent if answer else intent)
             if answer is None and intent not in _CHECK_INTENTS and asks_eligibility(text):
                 # Statements in full: it is no longer read as a question about the rules.
