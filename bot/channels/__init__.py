@@ -1,0 +1,1 @@
+"""Channels: how partners reach the assistant (Rasa input/output channels)."""

@@ -1,0 +1,1 @@
+"""Microsoft Teams: how partners reach the assistant in Teams."""
