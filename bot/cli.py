@@ -1,7 +1,8 @@
 """Command line for support staff.
 
 `python -m bot check FACTS [--lang de|en] [--json]` decides from a file of facts;
-`assessments`, `forget` and `migrate` work on the stored assessments (bot.storage).
+`assessments`, `forget` and `migrate` work on the stored assessments (bot.storage);
+`teams-package --app-id GUID` writes the Microsoft Teams app package (bot.channels.teams.package).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
@@ -158,7 +160,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+
+    _add_teams_package_parser(commands)
     return parser
+
+
+def _add_teams_package_parser(commands: Any) -> None:
+    teams = commands.add_parser(
+        "teams-package",
+        help="write the Microsoft Teams app package (manifest, localisations, icons) as a zip",
+        description="Write the zip to upload to Microsoft Teams: manifest.json (schema v1.29), "
+        "en.json and de.json, color.png and outline.png, checked against Microsoft's schemas. "
+        "The developer name and URLs default to placeholders on example.com: replace them "
+        "before you publish the app.",
+    )
+    teams.add_argument(
+        "--app-id",
+        required=True,
+        metavar="GUID",
+        help="the bot's Microsoft App ID (Azure Bot registration); also the Teams app id",
+    )
+    teams.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/teams-app.zip"),
+        metavar="ZIP",
+        help="where to write the package (default: %(default)s)",
+    )
+    # The placeholders live in bot.channels.teams.package, imported only when this command runs.
+    for option, metavar, meaning in (
+        ("--developer-name", "NAME", "the publisher's name shown in Teams, at most 32 characters"),
+        ("--developer-url", "URL", "the publisher's website or support page"),
+        ("--privacy-url", "URL", "the privacy statement"),
+        ("--terms-url", "URL", "the terms of use"),
+    ):
+        teams.add_argument(option, metavar=metavar, help=f"{meaning} (default: a placeholder)")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -273,6 +309,30 @@ def run_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_teams_package(args: argparse.Namespace) -> int:
+    from bot.channels.teams.package import Developer, PackageError, build_package
+
+    given = {
+        "name": args.developer_name,
+        "website_url": args.developer_url,
+        "privacy_url": args.privacy_url,
+        "terms_url": args.terms_url,
+    }
+    developer = Developer(**{field: value for field, value in given.items() if value is not None})
+    try:
+        names = build_package(args.app_id, args.out, developer)
+    except PackageError as error:
+        raise InputError(str(error)) from None
+    print(f"wrote {args.out}: {', '.join(names)}")
+    if placeholders := developer.placeholders():
+        print(
+            f"note: placeholders left in the manifest; pass {', '.join(placeholders)} "
+            "before publishing the app",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
@@ -280,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "assessments": run_assessments,
         "forget": run_forget,
         "migrate": run_migrate,
+        "teams-package": run_teams_package,
     }
     try:
         return commands[args.command](args)
