@@ -159,6 +159,7 @@ def shell(model: Path, action_port: int = 5055) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.channels.teams.settings import status_line
     from bot.storage.config import database_url, shown_url
 
     if "--shell" in (argv if argv is not None else sys.argv[1:]):
@@ -170,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Rasa server: http://localhost:5005 (REST: /webhooks/rest/webhook, socket.io: /socket.io)\n"
         f"Action server: http://localhost:5055\n"
+        f"{status_line()}\n"
         f"HTTP API token: from {where} (pass it as ?token=...)\n"
         f"Database: {shown_url(database_url())}\n"
         f"Ctrl-C stops everything.",

@@ -126,6 +126,11 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "button.no": {"de": "Nein", "en": "No"},
     "button.no_plan": {"de": "Keinen", "en": "None"},
     "button.dont_know": {"de": "Weiß ich nicht", "en": "I don't know"},
+    # Sent by a chat channel (Teams) when the assistant is added to a conversation.
+    "teams.welcome": {
+        "de": "Willkommen! Ich prüfe mit Ihnen, ob Ihr Unternehmen Microsofts Mindestanforderungen für die Registrierung als Partner mit direkter Abrechnung erfüllt, und sage Ihnen genau, was noch fehlt. Fragen Sie zum Beispiel „Kann ich mich als Partner mit direkter Abrechnung registrieren?“ oder „Wie viel Umsatz brauche ich?“",
+        "en": "Welcome! I check with you whether your company meets Microsoft's minimum requirements for registering as a direct bill partner, and tell you exactly what is still missing. Ask me, for example, “Can I register as a direct bill partner?” or “How much revenue do I need?”",
+    },
     "hint.yes_no": {
         "de": "Bitte antworten Sie mit Ja oder Nein (oder „weiß ich nicht“).",
         "en": "Please answer yes or no (or “I don't know”).",

@@ -1,0 +1,313 @@
+"""Microsoft Teams as a Rasa input/output channel (Bot Framework v3 protocol).
+
+Registered in credentials.yml by its module path (`bot.channels.teams.channel.TeamsInput`) and
+served at `POST /webhooks/teams/api/messages`. Settings come from the environment
+(bot/channels/teams/settings.py); without them the endpoint answers 503 and does nothing else.
+
+Every request is authenticated (bot/channels/teams/auth.py) before anything reaches the tracker.
+Conversation identity: a personal chat is its user's (sender id = the user's Entra object id, so
+`BOT_STAFF_IDS` lists those); in a group chat or channel every user has their own conversation
+(`<user>|<conversation>`), so two colleagues' facts never mix and "delete my data" deletes only
+the asking user's. The bot's @mention is removed before NLU; a card button's click
+(`activity.value`) is the answer it stands for; the activity's locale is the channel locale of
+CONTRACT.md §5.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
+from bot.channels.teams.cards import (
+    CARD_CONTENT_TYPE,
+    choice_card,
+    escape_text,
+    payload_from_value,
+    verdict_card,
+)
+from bot.channels.teams.connector import BotConnector
+from bot.channels.teams.settings import TeamsSettings
+from bot.conversation.texts import render_text
+from bot.i18n import DEFAULT_LANGUAGE, Message
+from bot.nlu.language import parse_locale
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "teams"
+# Bot Framework accepts activities up to ~256 KB; Teams' messages are far smaller.
+MAX_ACTIVITY_BYTES = 256 * 1024
+# Teams refuses messages over ~28 KB; longer texts go out in parts, split at line ends.
+MAX_TEXT_CHARS = 12_000
+# Teams delivers an event again when we answer slowly; a welcome is sent once per conversation.
+MAX_REMEMBERED_WELCOMES = 10_000
+# Messages longer than this are cut before NLU (the statement rules stay fast on them).
+MAX_USER_TEXT_CHARS = 10_000
+_THREAD_SUFFIX = re.compile(r";messageid=\d+$")
+
+
+class TeamsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TeamsInput:
+        # The secrets stay in the environment, never in credentials.yml.
+        return cls(TeamsSettings.from_env())
+
+    def __init__(self, settings: TeamsSettings | None) -> None:
+        self.settings = settings
+        if settings is None:
+            logger.info("Microsoft Teams channel is off (TEAMS_APP_ID etc. not set)")
+            return
+        self.keys = OpenIdKeys(settings.openid_metadata_url)
+        self.connector = BotConnector(settings)
+        self._welcomed: OrderedDict[str, None] = OrderedDict()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        teams = Blueprint("teams_webhook", __name__)
+
+        @teams.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.settings else "off"})
+
+        @teams.route("/api/messages", methods=["POST"])
+        async def messages(request: Request) -> HTTPResponse:
+            if self.settings is None:
+                return response.json({"error": "Microsoft Teams is not configured"}, status=503)
+            if len(request.body or b"") > MAX_ACTIVITY_BYTES:
+                logger.warning("Teams: rejected a request: body over %s bytes", MAX_ACTIVITY_BYTES)
+                return response.json({"error": "too large"}, status=413)
+            try:
+                activity = json.loads(request.body or b"")
+            except ValueError:
+                activity = None
+            if not isinstance(activity, dict):
+                logger.warning("Teams: rejected a request: body is not a JSON activity")
+                return response.json({"error": "not an activity"}, status=400)
+            try:
+                await authenticate(
+                    request.headers.get("Authorization"), activity, self.settings.app_id, self.keys
+                )
+            except AuthError as error:
+                logger.warning(
+                    "Teams: rejected a request (HTTP %s): %s", error.status, error.reason
+                )
+                return response.json({"error": "unauthorized"}, status=error.status)
+            self.connector.trust(activity["serviceUrl"])
+            kind = activity.get("type")
+            if kind == "message":
+                await self._on_message(activity, on_new_message)
+            elif kind == "conversationUpdate":
+                await self._on_conversation_update(activity)
+            return response.json({}, status=200)
+
+        @teams.listener("after_server_stop")
+        async def close(*_: Any) -> None:
+            if self.settings is not None:
+                await self.connector.close()
+
+        return teams
+
+    async def _on_message(
+        self, activity: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        text = payload_from_value(activity.get("value")) or user_text(activity)
+        if not text:
+            return  # e.g. only an attachment or a reaction: nothing to understand
+        output = TeamsOutput(self.connector, activity)
+        typing = asyncio.create_task(output.send_typing())
+        try:
+            await on_new_message(
+                UserMessage(
+                    text[:MAX_USER_TEXT_CHARS],
+                    output,
+                    sender_id(activity),
+                    input_channel=CHANNEL_NAME,
+                    message_id=_str(activity.get("id")) or None,
+                    metadata=message_metadata(activity),
+                )
+            )
+        finally:
+            await typing
+
+    async def _on_conversation_update(self, activity: dict) -> None:
+        bot_id = _str((activity.get("recipient") or {}).get("id"))
+        added = [m for m in activity.get("membersAdded") or [] if isinstance(m, dict)]
+        conversation = _str((activity.get("conversation") or {}).get("id"))
+        if not conversation or not any(_str(m.get("id")) == bot_id for m in added):
+            return
+        if conversation in self._welcomed:
+            return
+        self._welcomed[conversation] = None
+        while len(self._welcomed) > MAX_REMEMBERED_WELCOMES:
+            self._welcomed.popitem(last=False)
+        lang = parse_locale(channel_locale(activity)) or DEFAULT_LANGUAGE
+        welcome = render_text(Message("teams.welcome"), lang)
+        await TeamsOutput(self.connector, activity, reply=False).send_text_message("", welcome)
+
+
+class TeamsOutput(OutputChannel):
+    """The replies to one incoming activity, sent to the conversation it came from."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    def __init__(self, connector: BotConnector, activity: Mapping[str, Any], reply: bool = True):
+        self._connector = connector
+        self._service_url = activity["serviceUrl"]
+        self._conversation = activity.get("conversation") or {}
+        self._reply_to = _str(activity.get("id")) if reply else ""
+        self._bot = activity.get("recipient") or {}
+        self._user = activity.get("from") or {}
+        self._locale = channel_locale(activity)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in split_text(text):
+            await self._send(
+                {"type": "message", "textFormat": "markdown", "text": escape_text(part)}
+            )
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send(_card_activity(choice_card(text, buttons), summary=text))
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        # The verdict's text went out just before (the action sends both): the card adds the
+        # table; the text serves notifications and screen readers.
+        if json_message.get("type") == "eligibility_verdict":
+            await self._send(
+                _card_activity(verdict_card(json_message), summary=json_message.get("summary"))
+            )
+        else:
+            logger.info("Teams: not sending a custom message of type %r", json_message.get("type"))
+
+    async def send_typing(self) -> None:
+        # Best effort: a lost typing indicator is not worth a retry.
+        await self._connector.reply(
+            self._service_url, self._conversation_id, None, self._activity({"type": "typing"}), 1
+        )
+
+    @property
+    def _conversation_id(self) -> str:
+        return _str(self._conversation.get("id"))
+
+    def _activity(self, content: dict[str, Any]) -> dict[str, Any]:
+        activity = {
+            **content,
+            "from": _account(self._bot),
+            "recipient": _account(self._user),
+            "conversation": {"id": self._conversation_id},
+        }
+        if self._reply_to:
+            activity["replyToId"] = self._reply_to
+        if self._locale:
+            activity["locale"] = self._locale
+        return activity
+
+    async def _send(self, content: dict[str, Any]) -> None:
+        # A reply that finally fails is logged by the connector; the turn itself is stored.
+        await self._connector.reply(
+            self._service_url, self._conversation_id, self._reply_to, self._activity(content)
+        )
+
+
+def _card_activity(card: dict[str, Any], summary: Any) -> dict[str, Any]:
+    activity: dict[str, Any] = {
+        "type": "message",
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+    }
+    if isinstance(summary, str) and summary:
+        activity["summary"] = summary[:200]
+    return activity
+
+
+def _account(account: Mapping[str, Any]) -> dict[str, str]:
+    return {key: _str(account[key]) for key in ("id", "name") if account.get(key)}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def sender_id(activity: Mapping[str, Any]) -> str:
+    """Whose conversation this is: the user in a personal chat, user and chat elsewhere."""
+    user = activity.get("from") or {}
+    user_id = _str(user.get("aadObjectId")) or _str(user.get("id"))
+    conversation = activity.get("conversation") or {}
+    if (conversation.get("conversationType") or "personal") == "personal":
+        return user_id
+    # A channel's reply threads are one conversation per user: the facts belong to the channel.
+    return f"{user_id}|{_THREAD_SUFFIX.sub('', _str(conversation.get('id')))}"
+
+
+def user_text(activity: Mapping[str, Any]) -> str:
+    """The message's text as the user meant it: without the bot's @mention, entities decoded."""
+    text = _str(activity.get("text"))
+    bot_id = _str((activity.get("recipient") or {}).get("id"))
+    for entity in activity.get("entities") or []:
+        if (
+            isinstance(entity, dict)
+            and entity.get("type") == "mention"
+            and _str((entity.get("mentioned") or {}).get("id")) == bot_id
+            and _str(entity.get("text"))
+        ):
+            text = text.replace(entity["text"], " ")
+    return " ".join(html.unescape(text).split())
+
+
+def channel_locale(activity: Mapping[str, Any]) -> str | None:
+    """The activity's BCP-47 locale, else the one its `clientInfo` entity names."""
+    if _str(activity.get("locale")):
+        return activity["locale"]
+    for entity in activity.get("entities") or []:
+        if (
+            isinstance(entity, dict)
+            and entity.get("type") == "clientInfo"
+            and _str(entity.get("locale"))
+        ):
+            return entity["locale"]
+    return None
+
+
+def message_metadata(activity: Mapping[str, Any]) -> dict[str, Any]:
+    conversation = activity.get("conversation") or {}
+    metadata: dict[str, Any] = {
+        "teams": {
+            "conversation_type": _str(conversation.get("conversationType")) or "personal",
+            "tenant_id": _str(conversation.get("tenantId")),
+        }
+    }
+    locale = channel_locale(activity)
+    if locale:
+        metadata["locale"] = locale  # read by the LanguageDetector (CONTRACT.md §5)
+    return metadata
+
+
+def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """`text` in parts of at most `limit` characters, cut at line ends where there are any."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    if text:
+        parts.append(text)
+    return parts

@@ -1,0 +1,152 @@
+"""The Teams channel's request checks and key cache, in process against the fake Bot Framework's
+real HTTP endpoints (the end-to-end suite, tests/e2e/test_teams.py, checks them through Rasa)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
+from bot.channels.teams.channel import channel_locale, sender_id, split_text, user_text
+from bot.channels.teams.settings import TeamsSettings, status_line
+from tests.fake_botframework import APP_ID, FakeBotFramework, new_key
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def botframework() -> Iterator[FakeBotFramework]:
+    fake = FakeBotFramework()
+    yield fake
+    fake.stop()
+
+
+def message(botframework: FakeBotFramework, **fields) -> dict:
+    return {
+        "type": "message",
+        "channelId": "msteams",
+        "serviceUrl": botframework.service_url,
+        **fields,
+    }
+
+
+def check(keys: OpenIdKeys, token: str | None, activity: dict) -> dict:
+    return asyncio.run(authenticate(f"Bearer {token}" if token else None, activity, APP_ID, keys))
+
+
+def test_keys_are_fetched_on_first_use_not_before(botframework: FakeBotFramework) -> None:
+    keys = OpenIdKeys(botframework.metadata_url)
+    assert botframework.jwks_fetches == 0
+    claims = check(keys, botframework.token(), message(botframework))
+    assert claims["aud"] == APP_ID and botframework.jwks_fetches == 1
+    check(keys, botframework.token(), message(botframework))
+    assert botframework.jwks_fetches == 1  # cached
+
+
+def test_keys_are_refreshed_after_a_day(botframework: FakeBotFramework) -> None:
+    clock = Clock()
+    keys = OpenIdKeys(botframework.metadata_url, clock=clock)
+    check(keys, botframework.token(), message(botframework))
+    clock.now += 23 * 3600
+    check(keys, botframework.token(), message(botframework))
+    assert botframework.jwks_fetches == 1
+    clock.now += 3600
+    check(keys, botframework.token(), message(botframework))
+    assert botframework.jwks_fetches == 2
+
+
+def test_unknown_kids_refresh_at_most_once_per_interval(botframework: FakeBotFramework) -> None:
+    clock = Clock()
+    keys = OpenIdKeys(botframework.metadata_url, clock=clock)
+    check(keys, botframework.token(), message(botframework))
+
+    async def many_forged() -> list[BaseException | dict]:
+        tokens = [botframework.token(key=new_key(f"forged-{i}")) for i in range(20)]
+        return await asyncio.gather(
+            *(authenticate(f"Bearer {t}", message(botframework), APP_ID, keys) for t in tokens),
+            return_exceptions=True,
+        )
+
+    results = asyncio.run(many_forged())
+    assert all(isinstance(r, AuthError) and r.status == 403 for r in results)
+    assert botframework.jwks_fetches == 2  # one refresh for twenty forged key ids
+    rotated = new_key("key-2")
+    botframework.keys.append(rotated)
+    with pytest.raises(AuthError):  # still within the interval: no refresh, not yet known
+        check(keys, botframework.token(key=rotated), message(botframework))
+    clock.now += 300
+    assert check(keys, botframework.token(key=rotated), message(botframework))
+    assert botframework.jwks_fetches == 3
+
+
+def test_keys_unreachable_is_503_and_cached_keys_survive_an_outage(
+    botframework: FakeBotFramework,
+) -> None:
+    clock = Clock()
+    dead = OpenIdKeys("http://127.0.0.1:9/openid", clock=clock)
+    with pytest.raises(AuthError) as error:
+        check(dead, botframework.token(), message(botframework))
+    assert error.value.status == 503
+    keys = OpenIdKeys(botframework.metadata_url, clock=clock)
+    check(keys, botframework.token(), message(botframework))
+    botframework.stop()
+    clock.now += 2 * 24 * 3600  # due for a refresh that fails: the old keys still verify
+    assert check(keys, botframework.token(), message(botframework))
+
+
+def test_endorsements_are_checked_against_the_activitys_channel(
+    botframework: FakeBotFramework,
+) -> None:
+    keys = OpenIdKeys(botframework.metadata_url)
+    token = botframework.token()  # key-1 is endorsed for msteams only
+    with pytest.raises(AuthError, match="endorsed"):
+        check(keys, token, message(botframework, channelId="webchat"))
+    unendorsed = new_key("plain", endorsements=None)  # a key that lists none signs for any
+    botframework.keys.append(unendorsed)
+    assert check(keys, botframework.token(key=unendorsed), message(botframework, channelId="x"))
+
+
+def test_settings_need_all_three_values() -> None:
+    assert TeamsSettings.from_env({"TEAMS_APP_ID": "a", "TEAMS_APP_PASSWORD": "b"}) is None
+    settings = TeamsSettings.from_env(
+        {"TEAMS_APP_ID": "a", "TEAMS_APP_PASSWORD": "b", "TEAMS_TENANT_ID": "contoso"}
+    )
+    assert settings.token_url == "https://login.microsoftonline.com/contoso/oauth2/v2.0/token"
+    assert settings.openid_metadata_url.startswith("https://login.botframework.com/")
+    assert status_line({}).startswith("Microsoft Teams: off")
+    on = {"TEAMS_APP_ID": "a", "TEAMS_APP_PASSWORD": "b", "TEAMS_TENANT_ID": "c"}
+    assert status_line(on) == "Microsoft Teams: on at /webhooks/teams/api/messages for app a"
+
+
+def test_conversation_identity_mentions_and_locale() -> None:
+    user = {"id": "29:1", "aadObjectId": "aad-1"}
+    personal = {"from": user, "conversation": {"id": "a:1", "conversationType": "personal"}}
+    assert sender_id(personal) == "aad-1"
+    thread = {"from": user, "conversation": {"id": "19:c@thread.tacv2;messageid=42", "conversationType": "channel"}}  # fmt: skip
+    assert sender_id(thread) == "aad-1|19:c@thread.tacv2"
+    mention = {"type": "mention", "text": "<at>Bot</at>", "mentioned": {"id": "28:bot"}}
+    other = {"type": "mention", "text": "<at>Eva</at>", "mentioned": {"id": "29:eva"}}
+    activity = {
+        "text": "<at>Bot</at> Was fehlt &amp; <at>Eva</at> mir noch?",
+        "recipient": {"id": "28:bot"},
+        "entities": [mention, other],
+    }
+    assert user_text(activity) == "Was fehlt & <at>Eva</at> mir noch?"
+    assert channel_locale({"locale": "de-AT"}) == "de-AT"
+    client_info = {"entities": [{"type": "clientInfo", "locale": "en-GB"}]}
+    assert channel_locale(client_info) == "en-GB"
+
+
+def test_long_texts_are_split_at_line_ends() -> None:
+    text = "\n".join(f"line {i} " + "x" * 90 for i in range(300))
+    parts = split_text(text, limit=1000)
+    assert all(len(p) <= 1000 for p in parts) and "\n".join(parts) == text
+    assert split_text("y" * 2500, limit=1000) == ["y" * 1000, "y" * 1000, "y" * 500]
