@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.serve import Servers, ensure_model, start_servers
+from tests.fake_botframework import FakeBotFramework
 
 TOKEN = "e2e-" + uuid.uuid4().hex
 
@@ -51,6 +52,7 @@ class Assistant:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     servers: Servers | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -62,7 +64,7 @@ class Assistant:
             TOKEN,
             self.rasa_port,
             self.action_port,
-            env={"DATABASE_URL": self.database_url},
+            env={**self.env, "DATABASE_URL": self.database_url},
         )
         try:
             self._wait_until_ready()
@@ -145,8 +147,16 @@ def model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(model: Path, tmp_path_factory) -> Iterator[Assistant]:
+def botframework() -> Iterator[FakeBotFramework]:
+    fake = FakeBotFramework()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> Iterator[Assistant]:
+    # One assistant for every end-to-end suite; its Teams channel talks to the fake Bot Framework.
     database = tmp_path_factory.mktemp("e2e") / "assistant.db"
-    running = Assistant(f"sqlite:///{database}", model).start()
+    running = Assistant(f"sqlite:///{database}", model, env=botframework.env()).start()
     yield running
     running.stop()
