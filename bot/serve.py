@@ -128,7 +128,7 @@ def start_servers(
     rasa_server = subprocess.Popen(
         [
             sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
-            "--enable-api", "--auth-token", token, "--cors", "*",
+            "--enable-api", "--auth-token", token,
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
         ],
         cwd=ROOT,
@@ -160,6 +160,7 @@ def shell(model: Path, action_port: int = 5055) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from bot.channels.teams.settings import status_line
+    from bot.channels.widget.assets import widget_line
     from bot.storage.config import database_url, shown_url
 
     if "--shell" in (argv if argv is not None else sys.argv[1:]):
@@ -169,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     servers = start_servers(model, token)
     where = "the environment variable BOT_API_TOKEN" if source == "BOT_API_TOKEN" else source
     print(
-        f"Rasa server: http://localhost:5005 (REST: /webhooks/rest/webhook, socket.io: /socket.io)\n"
+        f"Rasa server: http://localhost:5005 (REST: /webhooks/rest/webhook)\n"
+        f"Web widget: http://localhost:5005/chat (embed: /widget.js; {widget_line()})\n"
         f"Action server: http://localhost:5055\n"
         f"{status_line()}\n"
         f"HTTP API token: from {where} (pass it as ?token=...)\n"

@@ -1,5 +1,43 @@
+"""Shared fixtures; the running assistant is one per test session for every suite that needs it."""
+
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 # Keep TensorFlow quiet wherever a test imports Rasa.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot.serve import ensure_model  # noqa: E402
+from tests.e2e.conftest import WIDGET_HOST_PORT, WIDGET_SECRET, Assistant  # noqa: E402
+from tests.fake_botframework import FakeBotFramework  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    # BOT_E2E_MODEL runs the suite against a given model archive instead of the current data's.
+    given = os.environ.get("BOT_E2E_MODEL")
+    return Path(given) if given else ensure_model()
+
+
+@pytest.fixture(scope="session")
+def botframework() -> Iterator[FakeBotFramework]:
+    fake = FakeBotFramework()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> Iterator[Assistant]:
+    # One assistant for every end-to-end suite; its Teams channel talks to the fake Bot Framework.
+    database = tmp_path_factory.mktemp("e2e") / "assistant.db"
+    env = {
+        **botframework.env(),
+        "BOT_WIDGET_ORIGINS": f"http://127.0.0.1:{WIDGET_HOST_PORT}",
+        "BOT_WIDGET_SECRET": WIDGET_SECRET,
+    }
+    running = Assistant(f"sqlite:///{database}", model, env=env).start()
+    yield running
+    running.stop()

@@ -26,7 +26,7 @@ def render(response: str, lang: str, channel: str) -> dict | None:
     return asyncio.run(generator.generate(response, tracker, channel))
 
 
-@pytest.mark.parametrize("channel", ["rest", "socketio", "botframework"])
+@pytest.mark.parametrize("channel", ["rest", "widget", "teams"])
 @pytest.mark.parametrize("lang", ["de", "en"])
 @pytest.mark.parametrize("response", sorted(DOMAIN.responses))
 def test_response_renders_in_the_conversation_language(

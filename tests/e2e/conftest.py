@@ -1,23 +1,19 @@
 """The real assistant for end-to-end tests: the trained model, the action server and the Rasa server
-on free local ports, with a scratch database. Nothing is mocked."""
+on free local ports, with a scratch database. Nothing is mocked. (The fixtures that start it are in
+tests/conftest.py, so that the end-to-end and browser suites share one running assistant.)"""
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
-from bot.serve import Servers, ensure_model, start_servers
-from tests.fake_botframework import FakeBotFramework
+from bot.serve import Servers, start_servers
 
 TOKEN = "e2e-" + uuid.uuid4().hex
 
@@ -41,6 +37,11 @@ def http(
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:
         return error.code, None
+
+
+# The port of the browser tests' host page (another origin) that may embed the widget.
+WIDGET_HOST_PORT = free_port()
+WIDGET_SECRET = "e2e-widget-" + uuid.uuid4().hex
 
 
 @dataclass
@@ -122,6 +123,19 @@ MODEL_DECIDED = {
 }
 
 
+# Conversation openings decided by the rules, not the model: an eligibility question that states
+# facts starts the check; the amount answers the revenue question the form then asks.
+GERMAN_START = (
+    "Guten Tag, wir sind seit 14 Monaten indirekter Wiederverkäufer. "
+    "Können wir uns als Partner mit direkter Abrechnung registrieren?"
+)
+GERMAN_REVENUE = "Unser CSP-Umsatz lag bei 350.000 USD"
+ENGLISH_START = (
+    "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. "
+    "Are we eligible?"
+)
+
+
 def ask(text: str) -> str:
     assert text in MODEL_DECIDED, text
     return text
@@ -137,26 +151,3 @@ def verdicts(messages: list[dict]) -> list[dict]:
         for m in messages
         if (m.get("custom") or {}).get("type") == "eligibility_verdict"
     ]
-
-
-@pytest.fixture(scope="session")
-def model() -> Path:
-    # BOT_E2E_MODEL runs the suite against a given model archive instead of the current data's.
-    given = os.environ.get("BOT_E2E_MODEL")
-    return Path(given) if given else ensure_model()
-
-
-@pytest.fixture(scope="session")
-def botframework() -> Iterator[FakeBotFramework]:
-    fake = FakeBotFramework()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="session")
-def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> Iterator[Assistant]:
-    # One assistant for every end-to-end suite; its Teams channel talks to the fake Bot Framework.
-    database = tmp_path_factory.mktemp("e2e") / "assistant.db"
-    running = Assistant(f"sqlite:///{database}", model, env=botframework.env()).start()
-    yield running
-    running.stop()

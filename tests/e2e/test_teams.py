@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,15 +22,10 @@ from sqlalchemy import create_engine, text
 from bot.channels.teams.cards import CARD_CONTENT_TYPE
 from bot.conversation.texts import question
 from bot.eligibility import REQUIREMENT_CODES
-from tests.e2e.conftest import Assistant, ask
+from tests.e2e.conftest import GERMAN_REVENUE, GERMAN_START, Assistant, ask
 from tests.fake_botframework import APP_ID, TENANT_ID, FakeBotFramework, Reply, new_key
 
 BOT = {"id": f"28:{APP_ID}", "name": "CSP Direct-Bill Check"}
-# Decided by the rules: an eligibility question that states a fact starts the check.
-GERMAN_START = (
-    "Guten Tag, wir sind seit 14 Monaten indirekter Wiederverkäufer. "
-    "Können wir uns als Partner mit direkter Abrechnung registrieren?"
-)
 
 
 def new_user() -> str:
@@ -109,39 +105,25 @@ def unescaped(text: str) -> str:
     return text.replace("\\", "")
 
 
+def nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every element of a card, depth first."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from nodes(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from nodes(value)
+
+
 def submit_actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The card's Action.Submit buttons by title."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found[node["title"]] = node["data"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {n["title"]: n["data"] for n in nodes(card) if n.get("type") == "Action.Submit"}
 
 
 def card_text(card: dict[str, Any]) -> str:
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock":
-                found.append(node.get("text", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return unescaped("\n".join(found))
+    blocks = [n.get("text", "") for n in nodes(card) if n.get("type") == "TextBlock"]
+    return unescaped("\n".join(blocks))
 
 
 def click(
@@ -188,7 +170,7 @@ def test_german_personal_chat_from_welcome_to_the_verdict_card(
     replies = say(
         assistant,
         botframework,
-        activity(botframework, user, "Unser CSP-Umsatz lag bei 350.000 USD"),
+        activity(botframework, user, GERMAN_REVENUE),
     )
     assert "Notiert – CSP-Umsatz (12 Monate): 350.000 USD." in unescaped(reply_texts(replies))
     # From here on the partner clicks the cards' buttons.
@@ -445,7 +427,7 @@ def test_bad_bodies_get_a_clear_status(
 
 def test_one_token_for_many_replies(assistant: Assistant, botframework: FakeBotFramework) -> None:
     user = new_user()
-    for words in (GERMAN_START, "Unser CSP-Umsatz lag bei 350.000 USD", "Ja"):
+    for words in (GERMAN_START, GERMAN_REVENUE, "Ja"):
         say(assistant, botframework, activity(botframework, user, words))
     assert len(botframework.token_requests) == 1
     tokens = {r.token for r in botframework.replies}
@@ -460,7 +442,7 @@ def test_throttled_replies_are_retried_after_retry_after(
     botframework.connector_failures[:] = [(429, {"Retry-After": "1"}), (503, {})]
     attempts = botframework.connector_attempts
     started = time.monotonic()
-    body = activity(botframework, user, "Unser CSP-Umsatz lag bei 350.000 USD")
+    body = activity(botframework, user, GERMAN_REVENUE)
     replies = say(assistant, botframework, body)
     assert "Notiert – CSP-Umsatz (12 Monate): 350.000 USD." in unescaped(reply_texts(replies))
     assert time.monotonic() - started >= 1.0  # waited as Retry-After said
@@ -481,6 +463,6 @@ def test_connector_down_loses_nothing(assistant: Assistant, botframework: FakeBo
     replies = say(
         assistant,
         botframework,
-        activity(botframework, user, "Unser CSP-Umsatz lag bei 350.000 USD"),
+        activity(botframework, user, GERMAN_REVENUE),
     )
     assert "Notiert – CSP-Umsatz (12 Monate): 350.000 USD." in unescaped(reply_texts(replies))

@@ -1,0 +1,1 @@
+"""The web widget: its socket.io channel, pages and static files."""

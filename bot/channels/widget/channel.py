@@ -1,0 +1,230 @@
+"""The web widget's channel: socket.io for the conversation, plus the pages and files it needs.
+
+Rasa 3.6's own socket.io channel delivers no reply with the python-socketio it installs (it never
+awaits `enter_room`, rasa#13027) and trusts any `session_id` a browser sends. Here every socket
+gets its replies in its own room (the socket id), and the conversation it talks to comes only
+from a token the server signed (bot/channels/widget/sessions.py).
+
+Protocol (the client is static/widget.js):
+- client `session_request` {token?, new?, locale?} → server `session_confirm`
+  {conversation_id, token, resumed}; a missing, forged or expired token, or `new`, starts afresh;
+- client `user_uttered` {message, locale?} → server `bot_typing` {typing: true}, one `bot_uttered`
+  per bot message (Rasa's message dict: text, buttons, custom), `bot_typing` {typing: false};
+- server `bot_error` {code}: "no_session" (a message before `session_request`), "too_long",
+  "invalid".
+Connections are accepted only from the bot's own origin and `BOT_WIDGET_ORIGINS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels.widget.assets import (
+    IMMUTABLE,
+    REVALIDATE,
+    Asset,
+    allowed_origins,
+    load_assets,
+    manifest,
+    security_headers,
+)
+from bot.channels.widget.sessions import Sessions, widget_secret
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "widget"
+SOCKETIO_PATH = "/socket.io"
+# The widget's input allows 2,000 characters; a little more is accepted from other clients.
+MAX_MESSAGE_CHARS = 5000
+MAX_LOCALE_CHARS = 35
+
+
+class WidgetOutput(OutputChannel):
+    """Replies to the one socket that sent the message."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    def __init__(self, sio: AsyncServer, sid: str) -> None:
+        self._sio = sio
+        self._sid = sid
+
+    async def _emit(self, message: dict[str, Any]) -> None:
+        await self._sio.emit("bot_uttered", message, room=self._sid)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._emit({"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        shown = [
+            {"title": str(b["title"]), "payload": str(b["payload"])}
+            for b in buttons
+            if b.get("title") and b.get("payload")
+        ]
+        await self._emit({"text": text, "buttons": shown})
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self._emit({"custom": json_message})
+
+
+class _PagesBlueprint(Blueprint):
+    """Attaches socket.io and the pages at the server's root (Rasa mounts channels under
+    /webhooks/<name>/, but portals link /widget.js and /chat)."""
+
+    def __init__(self, channel: WidgetInput, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.channel = channel
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.channel.sio.attach(app, SOCKETIO_PATH)
+        self.ctx.channel.add_pages(app)
+        super().register(app, options)
+
+
+class WidgetInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
+        return cls(allowed_origins(), Sessions(widget_secret()))
+
+    def __init__(self, origins: tuple[str, ...], sessions: Sessions) -> None:
+        self.origins = origins
+        self.sessions = sessions
+        self.assets = load_assets()
+        self._by_hashed_name = {a.hashed_name: a for a in self.assets.values()}
+        self._manifest = manifest(self.assets)
+        self._headers = security_headers(origins)
+        self.sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self._origin_allowed,
+            # A widget message is small; this bounds what one socket.io packet may carry.
+            max_http_buffer_size=64 * 1024,
+        )
+
+    def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None:
+            return True  # not a browser: nothing for the same-origin policy to protect
+        host = environ.get("HTTP_HOST")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        forwarded = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        own = {f"{scheme}://{host}", f"{forwarded}://{host}"} if host else set()
+        return origin in own or origin in self.origins
+
+    # --- pages and files ----------------------------------------------------------------------
+
+    def add_pages(self, app: Sanic) -> None:
+        async def chat(request: Request) -> HTTPResponse:
+            return self._file(request, self.assets.get("chat.html"), REVALIDATE)
+
+        async def loader(request: Request) -> HTTPResponse:
+            return self._file(request, self.assets.get("widget.js"), REVALIDATE)
+
+        async def files_manifest(request: Request) -> HTTPResponse:
+            headers = {**self._headers, "Cache-Control": REVALIDATE}
+            origin = request.headers.get("Origin")
+            if origin and origin in self.origins:  # the loader fetches this from the portal
+                headers.update({"Access-Control-Allow-Origin": origin, "Vary": "Origin"})
+            return response.raw(self._manifest, headers=headers, content_type="application/json")
+
+        async def static(request: Request, name: str) -> HTTPResponse:
+            hashed = self._by_hashed_name.get(name)
+            if hashed is not None:
+                return self._file(request, hashed, IMMUTABLE)
+            return self._file(request, self.assets.get(name), REVALIDATE)
+
+        app.add_route(chat, "/chat", name="widget_chat")
+        app.add_route(loader, "/widget.js", name="widget_loader")
+        app.add_route(files_manifest, "/widget/manifest.json", name="widget_manifest")
+        app.add_route(static, "/widget/static/<name>", name="widget_static")
+
+    def _file(self, request: Request, asset: Asset | None, caching: str) -> HTTPResponse:
+        if asset is None:
+            return response.text("not found", status=404, headers=self._headers)
+        headers = {**self._headers, "Cache-Control": caching, "ETag": asset.etag}
+        if request.headers.get("If-None-Match") == asset.etag:
+            return response.empty(status=304, headers=headers)
+        return response.raw(asset.body, headers=headers, content_type=asset.content_type)
+
+    # --- the conversation ---------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        pages = _PagesBlueprint(self, "widget_webhook", __name__)
+        sio = self.sio
+
+        @pages.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            token = None if data.get("new") else data.get("token")
+            session = self.sessions.start(token)
+            if token and not session.resumed:
+                logger.info("widget: a token was not ours or expired; new conversation")
+            await sio.save_session(
+                sid, {"sender_id": session.sender_id, "locale": _locale(data.get("locale"))}
+            )
+            await sio.emit(
+                "session_confirm",
+                {
+                    "conversation_id": session.conversation_id,
+                    "token": session.token,
+                    "resumed": session.resumed,
+                },
+                room=sid,
+            )
+
+        @sio.on("user_uttered")
+        async def user_uttered(sid: str, data: Any) -> None:
+            state = await sio.get_session(sid)
+            if not state.get("sender_id"):
+                await sio.emit("bot_error", {"code": "no_session"}, room=sid)
+                return
+            message = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(message, str):
+                await sio.emit("bot_error", {"code": "invalid"}, room=sid)
+                return
+            if len(message) > MAX_MESSAGE_CHARS:
+                await sio.emit("bot_error", {"code": "too_long"}, room=sid)
+                return
+            if not message.strip():
+                return
+            locale = _locale(data.get("locale")) or state.get("locale")
+            await sio.emit("bot_typing", {"typing": True}, room=sid)
+            try:
+                await on_new_message(
+                    UserMessage(
+                        message,
+                        WidgetOutput(sio, sid),
+                        state["sender_id"],
+                        input_channel=CHANNEL_NAME,
+                        metadata={"locale": locale} if locale else None,
+                    )
+                )
+            finally:
+                await sio.emit("bot_typing", {"typing": False}, room=sid)
+
+        return pages
+
+
+def _locale(value: Any) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= MAX_LOCALE_CHARS:
+        return value
+    return None
