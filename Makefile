@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa would otherwise send telemetry and error reports; nothing may leave this machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup test lint bench evaluate run shell model clean
+.PHONY: setup test lint bench evaluate run shell model clean browser
 
 setup: $(STAMP)
 
@@ -28,8 +28,18 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-test: setup
+test: setup browser
 	$(PY) -m pytest -q
+
+# Debian's Chromium for the browser tests (tests/browser/, Playwright): nothing downloads a browser.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y --no-install-recommends chromium \
+	      || { apt-get update -qq && apt-get install -y --no-install-recommends chromium; } || exit 1; \
+	  else echo "error: the browser tests need Debian's Chromium at /usr/bin/chromium; install it: sudo apt-get install -y --no-install-recommends chromium" >&2; exit 1; fi; \
+	fi
 
 # The trained model for the current data and config (trained only when they changed).
 model: setup
