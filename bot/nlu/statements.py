@@ -48,7 +48,7 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         r"front[- ]?line[- ]?support|(?:first|1st|erst\w*)[- ]?(?:level|line|ebene)\w*(?:[- ]?support\w*)?|level[- ]?(?:1|one|eins)\b"
         r"|tier[- ]?(?:1|one)[- ]?support|help[- ]?desk(?![- ]?(?:agent|rolle|role))\w*|service[- ]?desk\w*|support[- ]?desk\w*"
         r"|erstsupport\w*|kundensupport\w*|customer support|support der ersten ebene|\bl1\b[- ]?(?:support)?"
-        r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*",
+        r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*|(?:support|kunden|customer)[- ]?hotline\w*",
     ),
     (
         "partner_id_active",
@@ -84,7 +84,11 @@ _INDIRECT_TODAY = (
     rf"|(?:seit|since)\s+(?:\S+\s+){{0,2}}?(?P<name5>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)"
     rf"|(?P<name6>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)\s+(?:seit|since)\b"
     r"|(?:auf|zu|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?P<name3>indirect)"
-    rf"|\bstatus\W+(?P<name4>indirekte[rn]? (?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:reseller|partner))",
+    rf"|\bstatus\W+(?P<name4>indirekte[rn]? (?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:reseller|partner))"
+    # Buying through an indirect provider is being an indirect reseller: "We buy all our licenses
+    # through an indirect provider", "Wir beziehen alles über unseren Distributor".
+    rf"|\b(?:buy|purchase|source|order|resell|kauf|bezieh|beziehe|bestell)\w*\s+(?:\w+\s+){{0,4}}?(?:through|via|from|{_U}ber|bei)\s+"
+    r"(?:an?\s+|our\s+|the\s+|unsere[nm]?\s+|eine[nm]?\s+|de[mn]\s+)?(?P<name7>indirect provider|indirekten anbieter|distribut\w*|disti)\b",
 )
 # The conversation's topic ("direkte Abrechnung", "direct billing") is neither the direct bill
 # status nor billing infrastructure; matched right after the status so that it claims its words.
@@ -147,7 +151,9 @@ _NEGATION = re.compile(
     r"|\bexternal (?:firm|company|provider|partner)\b|\bdienstleister\b|\boutsourc\w*|\bausgelagert\b|\bnich\b"
     rf"|\bsteuerb{_U}ro\b|\bnegativ\w*|\bnein\b|❌|✗|✘|\bweg\b|\bnicht durch\b|\bran out\b|\brun out\b|\bdropped\b"
     r"|\blost\b|\bgone\b|\bended\b|\bno longer\b|\bnicht mehr\b|\bincomplete\b|\bunvollst(?:ä|ae)ndig\b"
-    r"|\binsufficient\b|\bunzureichend\b|\bn(?:ö|oe)\b|\bnee\b|\bnope\b|\bnah\b|✖|\bhakt\b",
+    r"|\binsufficient\b|\bunzureichend\b|\bn(?:ö|oe)\b|\bnee\b|\bnope\b|\bnah\b|✖|\bhakt\b"
+    # Still being built: "Sicherheit ist bei uns noch eine Baustelle", "security is a work in progress".
+    r"|\bbaustelle\b|\bwork in progress\b",
     re.IGNORECASE,
 )
 # Not passed yet is not passed: "die Bonitätsprüfung läuft noch", "credit check pending".
@@ -173,6 +179,20 @@ _SOMEONE_ELSE = re.compile(
     r"|signed by|run by|macht (?:das|der|die|unser)|erledigt (?:das|der|die|unser)"
     r"|nur (?:der|die|unser\w*)|only (?:the|our|my)|(?:der|unser|the|my|our) (?:chef|boss|ceo|coo)"
     r"|gesch(?:ä|ae)ftsf(?:ü|ue)hr\w*|vorstand|muss (?:der|die)|has to|have to)\b",
+    re.IGNORECASE,
+)
+# The capabilities are all four or nothing: "Außer Security decken wir alle ab" lacks them.
+_EXCEPT = re.compile(r"\bau(?:ß|ss)er\b|\bexcept\b|\bapart from\b|\bbis auf\b", re.IGNORECASE)
+# Buying a plan is not holding it yet: "jetzt kaufen wir ASfP – bisher haben wir noch keinen Plan".
+_BUYING = re.compile(
+    r"\b(?:kaufen|bestellen|buchen|erwerben) wir\b|\bwir (?:kaufen|bestellen|buchen|erwerben)\b"
+    r"|\b(?:we(?:'re| are)|i'm|i am) (?:buying|ordering|purchasing|getting)\b",
+    re.IGNORECASE,
+)
+# Another company's status is not the partner's: "Unsere Schwesterfirma ist schon Direct Bill Partner".
+_OTHER_COMPANY = re.compile(
+    r"\b(?:schwester|mutter|tochter)(?:firma|gesellschaft|unternehmen|konzern)\w*|\bkonzernmutter\b"
+    r"|\b(?:parent|sister|daughter) (?:company|firm|organi[sz]ation)\b|\bsubsidiar\w*|\baffiliate\w*",
     re.IGNORECASE,
 )
 # Signing is the writer's own authority: "bei uns unterschreibt die Geschäftsführung" is someone else.
@@ -273,6 +293,26 @@ _NOT_YET_A_FACT = re.compile(
     r"|\bused to\b|\bbevor\b|\bbefore\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
     re.IGNORECASE,
 )
+# "erst" with a time to come means not yet: "Den Helpdesk bauen wir erst nächstes Jahr auf",
+# "die Unterlagen reichen wir erst morgen ein" -- unlike a plan alone, which states nothing.
+_NOT_UNTIL = re.compile(
+    r"\berst\b[^.!?\n]{0,60}?\b(?:sp(?:ä|ae)ter|morgen|(?:n(?:ä|ae)chste|kommende)\w*\s+(?:woche|monat|jahr|quartal)"
+    r"|im\s+(?:laufe|lauf)\b|in\s+(?:ein\w*|zwei|drei|\d+)\s+(?:tag|woche|monat|jahr)\w*|ab\s+\w+)\b",
+    re.IGNORECASE,
+)
+# A writer who says they are unsure states nothing in that sentence ("Ich glaube, der Chef hat
+# Prokura", "Vermutlich ist die Bonitätsprüfung schon durch", "I think our credit check went through").
+_UNSURE = {
+    "de": re.compile(
+        r"\b(?:ich\s+(?:glaube|denke|schätze|schaetze|vermute)|(?:glaube|denke|schätze|schaetze|vermute)\s+ich"
+        r"|wahrscheinlich|vermutlich|angeblich|m(?:ö|oe)glicherweise|anscheinend)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(?:i\s+(?:think|believe|guess|suppose|reckon)|probably|presumably|possibly|apparently|supposedly)\b",
+        re.IGNORECASE,
+    ),
+}
 _ID_WORDS = re.compile(r"partner[- ]?id|mpn", re.IGNORECASE)
 _STATUS = re.compile(
     r"\baktiv\w*|\bactive\b|\bg(?:ü|ue|u)ltig\b|\bvalid\b|\bl(?:ä|ae|a)uft\b|\bverl(?:ä|ae|a)ngert\b|\brenewed\b"
@@ -344,12 +384,12 @@ def _mentions(text: str, offset: int) -> list[_Mention]:
 @functools.lru_cache(maxsize=4096)
 def _negated(clause: str, key: str) -> bool:
     cleared = _NOT_NEGATING.sub(" ", clause)
-    if _NEGATION.search(cleared):
+    if _NEGATION.search(cleared) or _NOT_UNTIL.search(cleared):
         return True
     ourselves = _MYSELF if key == "signing_authority" else _OURSELVES
     if _SOMEONE_ELSE.search(cleared) and not ourselves.search(cleared):
         return True
-    if key == "capabilities" and _NOT_YET_ASSESSED.search(cleared):
+    if key == "capabilities" and (_NOT_YET_ASSESSED.search(cleared) or _EXCEPT.search(cleared)):
         return True
     return key in _PENDING_FACTS and bool(_PENDING.search(cleared))
 
@@ -459,7 +499,9 @@ def _strip_mentions(text: str) -> str:
 
 def _states_status(mention_text: str, scope: str) -> bool:
     """A PartnerID given as a number is not a statement that it is active."""
-    return not _ID_WORDS.search(mention_text) or bool(_STATUS.search(scope))
+    return not _ID_WORDS.search(mention_text) or bool(
+        _STATUS.search(scope) or _AFFIRMED.search(scope)
+    )
 
 
 def _asks_throughout(sentence: str, lang: str) -> bool:
@@ -474,7 +516,7 @@ def _skipped(scope: str, lang: str) -> bool:
     return bool(
         _NOT_A_STATEMENT[lang].search(scope)
         or (_REQUIREMENT_TALK.search(scope) and not _MEETS.search(scope))
-        or _NOT_YET_A_FACT.search(scope)
+        or (_NOT_YET_A_FACT.search(scope) and not _NOT_UNTIL.search(scope))
         or _ASKING_CLAUSE[lang].search(scope)
     )
 
@@ -494,7 +536,7 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
         if words.rstrip().endswith("?") and _named_only(words.rstrip(" ?")):
             raised = _mentions(words, sentence.start())
             continue
-        if _asks_throughout(words, lang):
+        if _asks_throughout(words, lang) or _UNSURE[lang].search(words):
             raised = []
             continue
         seen: set[str] = set()
@@ -512,6 +554,8 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                     if not (_names_with_answer(piece) or mention in raised_here):
                         continue
                     key = "is_direct_bill_partner"
+                if key in _PLANS and _BUYING.search(scope):
+                    continue
                 if key in _PLANS:
                     plans.append((key, negated, mention, scope))
                     continue
@@ -519,6 +563,8 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                     if _EXPLICIT_NEGATION.search(scope):
                         continue
                     key, negated = "is_direct_bill_partner", True
+                if key == "is_direct_bill_partner" and _OTHER_COMPANY.search(scope):
+                    continue
                 mentioned = text[mention.start : mention.end]
                 if not (negated or _states_status(mentioned, scope)):
                     continue
