@@ -139,7 +139,9 @@ _ELIGIBILITY_QUESTION = re.compile(
     r"|\b(?:k(?:ö|oe)nnen|kann|d(?:ü|ue)rfen|darf)\s+(?:wir|ich)\s+(?:\w+\s+){0,8}?"
     r"(?:registrieren|anmelden|bewerben|werden|wechseln|beantragen)\b"
     r"|\b(?:erf(?:ü|ue)llen|erf(?:ü|ue)lle)\s+(?:wir|ich)\s+(?:\w+\s+){0,3}(?:anforderungen|voraussetzungen|kriterien)\b"
-    r"|\breicht (?:das|es)\b|\bqualifizieren (?:wir|ich) (?:uns|mich)\b",
+    # "reicht das?", "passt das so?" -- not "passt es Ihnen, wenn ...".
+    r"|\b(?:reicht|passt|genügt|genuegt|langt) (?:das|es)\b(?!\s+(?:ihnen|dir|euch|mir|uns)\b)|\bqualifizieren (?:wir|ich) (?:uns|mich)\b"
+    r"|\b(?:does|would) (?:that|this|it) (?:do|work|qualify|suffice)\b",
     re.IGNORECASE,
 )
 _ASKS_HOW_OR_WHEN = re.compile(

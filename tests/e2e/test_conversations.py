@@ -170,3 +170,18 @@ def test_the_http_api_needs_the_token(assistant: Assistant) -> None:
         403,
     )
     assert http("GET", f"{assistant.base}/conversations/{sender}/tracker?token={TOKEN}")[0] == 200
+
+
+def test_german_facts_and_passt_das_start_the_check(assistant: Assistant) -> None:
+    # "Passt das?" after stated facts asks whether they suffice: the check starts with them.
+    sender = new_sender()
+    replies = assistant.say(
+        sender,
+        "Wir sind seit 20 Monaten indirekter Wiederverkäufer und haben 410.000 USD CSP-Umsatz "
+        "gemacht. Passt das?",
+    )
+    assert_language(replies, "de")
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["indirect_months"] == 20 and slots["csp_revenue_usd"] == 410000
+    assert requested(assistant, sender) == "partner_id_active"
+    assert asked(replies, "partner_id_active", "de")

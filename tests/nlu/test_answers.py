@@ -167,6 +167,9 @@ def test_the_quantity_asked_for_answers_its_question():
         "Sind wir damit berechtigt?",
         "Erfüllen wir die Anforderungen?",
         "Kommen wir mit 14 Monaten dafür in Frage?",
+        "Seit 2023 indirekt, Umsatz 410.000 USD. Passt das so?",
+        "Genügt das für die Registrierung?",
+        "26 months as an indirect reseller, USD 500k revenue. Would that work?",
     ],
 )
 def test_eligibility_questions(text):
@@ -182,6 +185,7 @@ def test_eligibility_questions(text):
         "When can we apply?",
         "Welche Anforderungen gibt es?",
         "We can register next year.",
+        "Passt es Ihnen, wenn ich morgen anrufe?",
     ],
 )
 def test_how_and_when_questions_are_no_eligibility_questions(text):
