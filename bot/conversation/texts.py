@@ -56,6 +56,14 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "de": "„{text}“ kann ich nicht als Angabe übernehmen – bitte prüfen Sie die Zahl.",
         "en": "I can't take “{text}” as a fact – please check the number.",
     },
+    "conv.estimate_kept": {
+        "de": "„{text}“ habe ich als {value} gezählt: Etwas mehr oder weniger ändert an der Anforderung ({threshold}) nichts.",
+        "en": "I counted “{text}” as {value}: a little more or less would not change the requirement ({threshold}).",
+    },
+    "conv.estimate_at_threshold": {
+        "de": "„{text}“ liegt zu nah an der Anforderung von {threshold}, um darüber zu entscheiden. Bitte nennen Sie mir den genauen Wert für „{label}“.",
+        "en": "“{text}” is too close to the requirement of {threshold} to decide. Please give me the exact figure for “{label}”.",
+    },
     "conv.ambiguous_quantity": {
         "de": "„{text}“ ist mehrdeutig ({options}). Welcher Wert ist gemeint?",
         "en": "“{text}” is ambiguous ({options}). Which one do you mean?",

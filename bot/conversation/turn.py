@@ -26,6 +26,8 @@ from bot.eligibility.facts import (
     json_value,
     validate_fact,
 )
+from bot.eligibility.requirements import numeric_threshold
+from bot.eligibility.rules import current_ruleset
 from bot.eligibility.texts import render_text as render_engine_text
 from bot.i18n import Message, Money, Month, check_language, format_money, format_month
 
@@ -85,6 +87,39 @@ def shown_value(fact: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+# The numeric facts a figure can be an estimate of, by the quantity's kind.
+_ESTIMATED_FACTS = {"amount": "csp_revenue_usd", "duration": "indirect_months"}
+
+
+def _estimate(
+    name: str, value: Any, info: Mapping[str, Any], text: str | None
+) -> tuple[str, Any, dict] | None:
+    """An estimate, bound or span of a figure ("gut 310.000 Dollar", "knapp 300.000", "seit Q2
+    2024") decided against the rule: (fact, value, text parameters) where every figure it allows
+    meets the requirement, or none does; the value None where it crosses the threshold (then the
+    partner is asked). None for an exact figure, or where the span is not about a rule's number."""
+    kind = info.get("kind", name)
+    hedge, bounds = info.get("hedge"), info.get("bounds")
+    fact = _ESTIMATED_FACTS.get(kind)
+    if not hedge or not bounds or fact is None or info.get("currency", "USD") != "USD":
+        return None
+    figure = None if name == "invalid_quantity" else value  # an invalid one's value is its text
+    threshold = numeric_threshold(fact, current_ruleset())
+    low, high = (None if b is None else Decimal(str(b)) for b in bounds)
+    # "below" excludes its figure ("unter 12 Monate"); every other hedge may reach it.
+    under = high is not None and (high <= threshold if hedge == "below" else high < threshold)
+    if low is not None and low >= threshold:
+        decided = figure if figure is not None else (high if hedge == "nearly" else low)
+    elif under:
+        decided = figure if figure is not None else high
+    else:
+        decided = None
+    if decided is not None and FACT_SPECS[fact].kind != MONEY:
+        decided = int(decided)
+    return fact, decided, {"text": text or str(value), "fact": fact, "threshold": threshold,
+                           "value": decided}  # fmt: skip
+
+
 def _candidates(
     intent: str, entities: list[dict], requested: str | None, text: str
 ) -> tuple[dict, list]:
@@ -94,7 +129,15 @@ def _candidates(
     for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
         info = entity.get("additional_info") or {}
-        if name == "amount":
+        estimate = _estimate(name, value, info, entity.get("text"))
+        if estimate is not None:
+            fact, decided, params = estimate
+            if decided is None:
+                problems.append(("conv.estimate_at_threshold", params))
+            else:
+                found[fact] = decided
+                problems.append(("conv.estimate_kept", params))
+        elif name == "amount":
             currency = info.get("currency", "USD")
             if currency == "USD":
                 found["csp_revenue_usd"] = value
@@ -152,6 +195,14 @@ def interpret_turn(
     turn = Turn()
     found, problems = _candidates(intent, entities, requested, text or "")
     for key, params in problems:
+        if "fact" in params:  # an estimate: its figures as the partner reads them
+            fact = params["fact"]
+            params = {
+                "text": params["text"],
+                "label": render_text(Message(f"label.{fact}"), lang),
+                "threshold": shown_value(fact, params["threshold"], lang),
+                "value": "" if params["value"] is None else shown_value(fact, params["value"], lang),
+            }
         turn.replies.append(render_text(Message(key, params), lang))
 
     valid: dict[str, Any] = {}

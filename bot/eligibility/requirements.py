@@ -215,3 +215,11 @@ def probe_values(requirement: Requirement, key: str, rules: RuleSet) -> tuple[An
     threshold = getattr(rules, requirement.thresholds[key])
     zero = Decimal(0) if isinstance(threshold, Decimal) else 0
     return (zero, threshold)
+
+
+def numeric_threshold(key: str, rules: RuleSet) -> Decimal | int:
+    """The rule set's threshold for the numeric fact `key` ("csp_revenue_usd" -> 300000)."""
+    for requirement in REQUIREMENTS:
+        if key in requirement.thresholds:
+            return getattr(rules, requirement.thresholds[key])
+    raise KeyError(f"no requirement has a threshold for {key!r}")

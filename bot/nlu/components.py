@@ -504,6 +504,9 @@ class QuantityExtractor(_RuleBasedExtractor):
         alternatives = getattr(quantity, "alternatives", None)
         if alternatives:
             info["alternatives"] = _jsonable(alternatives)
+        if getattr(quantity, "hedge", None):
+            info["hedge"] = quantity.hedge
+            info["bounds"] = [None if b is None else _number(b) for b in quantity.bounds]
         if getattr(quantity, "problem", None):
             name = self.INVALID
             value: Any = quantity.text

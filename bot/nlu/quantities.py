@@ -148,6 +148,11 @@ class Quantity:
     # "not_whole"; value is then None.
     problem: str | None = None
     alternatives: tuple = ()  # for "ambiguous" and "not_whole": the candidate readings
+    # An estimate, a bound or a span of one figure: "about", "over", "nearly", "below", "range",
+    # "period" (a year or quarter as a start), with the (low, high) it leaves, None = open.
+    # The dialogue decides with them where every value in the span meets a rule, or none does.
+    hedge: str | None = None
+    bounds: tuple = ()
 
 
 def extract_quantities(text: str, lang: str, today: dt.date) -> list[Quantity]:
@@ -266,7 +271,11 @@ _UNIT_BEFORE = re.compile(
     rf"(?:(?P<count>{_COUNT_WORDS})|(?P<month>monate|months)|(?P<year>jahre|years))\s*[:=]\s*\Z",
     re.IGNORECASE,
 )
-_NONE_COUNT = re.compile(rf"(?<!\w)(?:kein(?:e|en|er)?|no|zero)\s+(?:{_COUNT_WORDS})(?!\w)", re.I)
+_NONE_COUNT = re.compile(
+    rf"(?:(?<!\w)(?:kein(?:e|en|er)?|no|zero)|(?:n't|n’t|(?<!\w)not|(?<!\w)never)\s+(?:[a-z]+\s+){{0,2}}?"
+    rf"any)\s+(?:{_COUNT_WORDS})(?!\w)",
+    re.I,
+)
 # A time window ("in den letzten 12 Monaten", "trailing 12 months") is no tenure.
 _WINDOW_BEFORE = re.compile(
     r"(?<!\w)(?:letzten|vergangenen|nächsten|kommenden|folgenden|last|past|trailing|rolling|next|"
@@ -286,14 +295,40 @@ _REVENUE_WORD = re.compile(rf"(?<!\w)(?:{_REVENUE})(?!\w)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.!?]\s|[\n!?;,]|(?<!\w)(?:und|and|aber|but|sowie|plus)(?!\w)", re.I)
 
 # The last character (before spaces) of anything matched just before a number.
-_ENDING_MARKS = frozenset("$€£¥₹₺₪₩₽:=<.")
+_ENDING_MARKS = frozenset("$€£¥₹₺₪₩₽:=<.~≈>≥-")
 _SIGN = "-−–"  # hyphen-minus, minus sign, en dash (typed for minus by some keyboards)
 _SIGN_WORD = re.compile(r"(?<!\w)(?:minus|negativ|negative)\s+\Z", re.IGNORECASE)
-_UPPER_BOUND = re.compile(
-    r"(?:(?<!\w)(?:knapp|fast|beinahe|nahezu|kaum|nicht\s+ganz|unter|weniger\s+als|unterhalb\s+von|"
-    r"almost|nearly|under|less\s+than|not\s+quite|below|fewer\s+than|short\s+of)\s+|<\s*)\Z",
+# Hedged figures, by how far the true figure may lie from the one written (`Quantity.bounds`).
+# Just under: "knapp 300.000" (in German also "barely 300,000"), "almost a year" -> a little below.
+_NEARLY = re.compile(
+    r"(?<!\w)(?:knapp|fast|beinahe|nahezu|nicht\s+ganz|almost|nearly|not\s+quite|just\s+under|"
+    r"a\s+(?:bit|little)\s+(?:under|below|less\s+than)|just\s+short\s+of|short\s+of)\s+\Z",
     re.IGNORECASE,
 )
+# Below: "unter 12 Monate", "less than 300k" -> any figure under it.
+_BELOW = re.compile(
+    r"(?:(?<!\w)(?:kaum|unter|weniger\s+als|unterhalb\s+von|under|less\s+than|below|fewer\s+than)"
+    r"\s+|<\s*)\Z",
+    re.IGNORECASE,
+)
+# At least: "gut 310.000", "über 14 Monate", "a bit over 300k", "at least 12 months".
+_OVER = re.compile(
+    r"(?:(?<!\w)(?:gute?[nm]?|(?:etwas|knapp|deutlich|weit|klar)\s+(?:über|ueber|mehr\s+als)|über|"
+    r"ueber|mehr\s+als|mindestens|wenigstens|(?:a\s+(?:little\s+)?bit|a\s+little|just|slightly|well)"
+    r"\s+(?:over|above|more\s+than)|over|above|more\s+than|at\s+least|upwards\s+of|"
+    r"in\s+excess\s+of|north\s+of)\s+|(?:>|≥|>=)\s*)\Z",
+    re.IGNORECASE,
+)
+# About: "ca. 310.000", "rund 1,1 Mio.", "roughly 14 months".
+_ABOUT = re.compile(
+    r"(?:(?<!\w)(?:ca\.?|circa|zirka|rund|etwa|ungef(?:ä|ae)hr|gesch(?:ä|ae)tzt|so\s+um\s+die|"
+    r"um\s+die|so|about|around|roughly|approximately|approx\.?|an\s+estimated|some)\s+|[~≈]\s*)\Z",
+    re.IGNORECASE,
+)
+# How far an estimate may be off: amounts by a share of the figure, durations by whole months.
+_HEDGE_PATTERNS = (("nearly", _NEARLY), ("below", _BELOW), ("over", _OVER), ("about", _ABOUT))
+_ABOUT_SHARE, _NEARLY_SHARE = Decimal("0.025"), Decimal("0.05")
+_ABOUT_MONTHS, _NEARLY_MONTHS = 1, 2
 _BETWEEN = re.compile(r"(?<!\w)(?:zwischen|between)\s+\Z", re.IGNORECASE)
 _RANGE_DASH = re.compile(r"\s*(?:[-–—]|bis|to)\s*", re.IGNORECASE)
 _RANGE_AND = re.compile(r"\s*(?:und|and)\s*", re.IGNORECASE)
@@ -363,10 +398,16 @@ _START_BEFORE = re.compile(
     r"\s*:?\s*\Z",
     re.IGNORECASE,
 )
+# "im Mai 2024 mit dem Verkauf über Ingram begonnen": a start verb later in the same clause.
 _START_AFTER = re.compile(
-    r"\s*(?:(?:haben|hatten|sind|wir|we|have|had|uns|mit|with|dem|the|als|as|indirekte[rn]?|"
-    r"indirect|reseller|csp|partner)\s+){0,6}"
+    r"\s*(?:[^\W\d_][\w'’-]*\s+){0,8}?"
     r"(?:angefangen|begonnen|gestartet|eingestiegen|started|began|begun|joined|beigetreten)(?!\w)",
+    re.IGNORECASE,
+)
+# "we began reselling through a distributor in May 2024": a start verb earlier in the clause.
+_START_VERB_BEFORE = re.compile(
+    r"(?<!\w)(?:began|begun|started|joined|begonnen|angefangen|gestartet|eingestiegen)\s+"
+    r"(?:[^\W\d_][\w'’-]*\s+){0,7}?(?:back\s+)?(?:in|im|on|am|around|um)\s+(?:the\s+)?\Z",
     re.IGNORECASE,
 )
 # Words after which a date is an end, a deadline or a document's date, never a start.
@@ -407,6 +448,20 @@ _DATE_DAY_MONTH = re.compile(
 _MONTH_ALONE = re.compile(rf"(?<!\w)(?:[0-9]{{1,2}}\.\s*)?(?P<mn>{_MONTH_NAME})\.?(?!\w)", re.I)
 _PERIOD = re.compile(
     rf"(?<![\w.,])(?:(?P<q>[qQ][1-4])|(?P<h>[hH][12]))?[\s/]{{0,2}}(?P<y>{_YEAR}){_DATE_END}"
+)
+# A part of a year before it ("seit Mitte 2023", "since early 2024", "seit Sommer 2023"): its
+# first month and length. Thirds for beginning/middle/end, the meteorological seasons; winter
+# spans two years and is left to the whole year.
+_PARTS_OF_YEAR = {
+    "early": (1, 4), "middle": (5, 4), "late": (9, 4),
+    "spring": (3, 3), "summer": (6, 3), "autumn": (9, 3),
+}  # fmt: skip
+_PART_OF_YEAR = re.compile(
+    r"(?<!\w)(?:(?P<early>anfang|beginn|early|beginning|start)|(?P<middle>mitte|mid|middle)"
+    r"|(?P<late>ende|late|end)|(?P<spring>fr(?:ü|ue)hjahr|fr(?:ü|ue)hling|spring)"
+    r"|(?P<summer>sommer|summer)|(?P<autumn>herbst|autumn|fall))"
+    r"(?:\s+(?:of|des\s+jahres|von))?(?:\s+(?:the\s+)?year)?[\s-]*\Z",
+    re.IGNORECASE,
 )
 _A_YEAR_AND_A_HALF = re.compile(
     r"(?<!\w)(?:a|an|one|ein|einem)\s+(?:year|jahr)\s+(?:and|und)\s+(?:a|ein)\s+(?:half|halb(?:es)?)"
@@ -601,7 +656,7 @@ class _Proto:
     currency: str | None = None
     explicit: bool = False  # the kind came from a unit, currency or scale, not a revenue word
     negative: bool = False
-    upper_bound: bool = False
+    hedge: str | None = None  # "nearly", "below", "over", "about" (see _HEDGE_PATTERNS)
     between: bool = False
     window: bool = False  # "letzten 12 Monate": no quantity
     low: _Proto | None = None  # the lower end of a range
@@ -667,7 +722,7 @@ class _Extractor:
     # -- dates --
 
     def start_cue(self, start: int, end: int) -> bool:
-        if self.ending(_START_BEFORE, start, 60):
+        if self.ending(_START_BEFORE, start, 60) or self.ending(_START_VERB_BEFORE, start, 100):
             return True
         return bool(_START_AFTER.match(self.text, end, end + 100))
 
@@ -754,6 +809,9 @@ class _Extractor:
         """A year (or quarter, half-year) alone: a start only after a start word."""
         start, end = match.start(), match.end()
         year, quarter, half = int(match["y"]), match["q"], match["h"]
+        part = None if quarter or half else self.ending(_PART_OF_YEAR, start, 30)
+        if part:
+            start = part.start()
         context = self.ending(_YEAR_CONTEXT, start, 30)
         cue = self.start_cue(start, end)
         if not (quarter or half or context or cue or _LABEL_AFTER.match(self.text, end)):
@@ -766,6 +824,9 @@ class _Extractor:
             first_month, length = 3 * int(quarter[1]) - 2, 3
         elif half:
             first_month, length = 6 * int(half[1]) - 5, 6
+        elif part:
+            word = next(name for name, value in part.groupdict().items() if value)
+            first_month, length = _PARTS_OF_YEAR[word]
         first = dt.date(year, first_month, 1)
         last = dt.date(year, first_month + length - 1, 1)
         if first > self.today:
@@ -779,7 +840,8 @@ class _Extractor:
                 self.emit(start, end, DURATION, most, since=first)
             else:
                 self.emit(
-                    start, end, DURATION, None, problem=AMBIGUOUS, alternatives=(fewest, most)
+                    start, end, DURATION, None, problem=AMBIGUOUS, alternatives=(fewest, most),
+                    hedge="period", bounds=(fewest, most),
                 )
 
     # -- numbers --
@@ -1059,9 +1121,11 @@ class _Extractor:
         word = self.ending(_SIGN_WORD, start, 20)
         if word:
             proto.negative, start = True, word.start()
-        upper = self.ending(_UPPER_BOUND, start, 30)
-        if upper:
-            proto.upper_bound, start = True, upper.start()
+        for hedge, pattern in _HEDGE_PATTERNS:
+            word = self.ending(pattern, start, 30)
+            if word:
+                proto.hedge, start = hedge, word.start()
+                break
         proto.between = bool(self.ending(_BETWEEN, start, 20))
         pos = tok.end
         cents = _NO_CENTS.match(text, pos)
@@ -1214,6 +1278,25 @@ class _Extractor:
             values = low + values
         return values
 
+    def hedged(self, proto: _Proto, figure: Decimal | int, extra: dict) -> None:
+        """An estimate or a bound: the figure with the span it leaves (`Quantity.bounds`); a figure
+        just under or below a limit is no value of its own."""
+        hedge, amount = proto.hedge, proto.kind == AMOUNT
+        if hedge == "about":
+            spread = _money(figure * _ABOUT_SHARE) if amount else _ABOUT_MONTHS
+            bounds = (figure - spread, figure + spread)
+        elif hedge == "nearly":
+            bounds = (_money(figure * (1 - _NEARLY_SHARE)) if amount else max(figure - _NEARLY_MONTHS, 0), figure)
+        elif hedge == "below":
+            bounds = (None, figure)
+        else:  # over
+            bounds = (figure, None)
+        extra.update(hedge=hedge, bounds=bounds)
+        if hedge in ("nearly", "below"):
+            self.emit(proto.start, proto.end, proto.kind, None, problem=AMBIGUOUS, **extra)
+        else:
+            self.emit(proto.start, proto.end, proto.kind, figure, **extra)
+
     def finish(self, proto: _Proto) -> None:
         kind, start, end = proto.kind, proto.start, proto.end
         if proto.window:
@@ -1231,14 +1314,20 @@ class _Extractor:
         if values is None or any(v > self.bound(kind, proto.unit) for v in values):
             self.emit(start, end, kind, None, problem=ABSURD, **extra)
             return
-        if proto.upper_bound:
+        below = proto.hedge in ("nearly", "below")
+        if below and kind not in (AMOUNT, DURATION):
             self.emit(start, end, kind, None, problem=AMBIGUOUS, **extra)
             return
         shown = sorted({_money(v) if kind == AMOUNT else _plain(v) for v in values})
         if len(shown) > 1:
+            if proto.low is not None and not below:  # "300-350k": one figure in that span
+                extra.update(hedge="range", bounds=(shown[0], shown[-1]))
             self.emit(start, end, kind, None, problem=AMBIGUOUS, alternatives=tuple(shown), **extra)
             return
         value = values[0]
+        if proto.hedge and kind in (AMOUNT, DURATION) and value == value.to_integral_value():
+            self.hedged(proto, _money(value) if kind == AMOUNT else int(value), extra)
+            return
         if kind == AMOUNT:
             self.emit(start, end, kind, _money(value), **extra)
         elif value != value.to_integral_value():

@@ -167,3 +167,59 @@ def test_a_start_month_is_shown_as_a_month_name() -> None:
     assert result.replies == [
         "Notiert – Zeit als indirekter Wiederverkäufer: 20 Monate; indirekter Wiederverkäufer seit: März 2025."
     ]
+
+
+def _said(text: str, lang: str, requested: str | None = None, slots=None):
+    """`text` through the rule-based quantity extractor's entities, then the turn."""
+    from bot.nlu.components import QuantityExtractor
+    from bot.nlu.quantities import extract_quantities
+
+    extractor = QuantityExtractor()
+    entities = [extractor.entity(q, lang) for q in extract_quantities(text, lang, TODAY)]
+    return turn(entities=entities, text=text, slots=slots, requested=requested, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "fact", "value"),
+    [
+        ("de", "Wir hatten gut 310.000 Dollar CSP-Umsatz", "csp_revenue_usd", 310000),
+        ("de", "rund 1,1 Mio. USD Umsatz", "csp_revenue_usd", 1100000),
+        ("en", "a bit over 300k in CSP revenue", "csp_revenue_usd", 300000),
+        ("en", "knapp 200k revenue", "csp_revenue_usd", 200000),  # below either way
+        ("en", "since Q2 2024", "indirect_months", 29),  # the fewest months it allows
+        ("de", "seit Mitte 2023 indirekt", "indirect_months", 39),
+        ("en", "about 20 months", "indirect_months", 20),
+        ("en", "since Q4 2026", "indirect_months", 1),  # the most it allows: still short
+        ("en", "since early 2026", "indirect_months", 10),
+    ],
+)
+def test_an_estimate_on_one_side_of_the_rule_is_counted_and_said_back(lang, text, fact, value):
+    result = _said(text, lang)
+    assert result.changes[fact] == value
+    said = " ".join(result.replies)
+    assert ("habe ich als" in said) if lang == "de" else ("I counted" in said)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "fact"),
+    [
+        ("de", "Wir haben knapp 300.000 USD Umsatz gemacht", "csp_revenue_usd"),
+        ("de", "etwa 300.000 USD Umsatz", "csp_revenue_usd"),
+        ("en", "revenue between 250k and 350k", "csp_revenue_usd"),
+        ("en", "since 2025", "indirect_months"),
+        ("de", "seit ungefähr 12 Monaten", "indirect_months"),
+        ("en", "more than 250k in revenue", "csp_revenue_usd"),
+    ],
+)
+def test_an_estimate_across_the_rule_is_asked_for(lang, text, fact):
+    result = _said(text, lang, requested=fact)
+    assert fact not in result.changes
+    said = " ".join(result.replies)
+    want = "zu nah an der Anforderung" if lang == "de" else "too close to the requirement"
+    assert want in said
+
+
+def test_the_exact_figure_after_an_estimate_is_taken():
+    asked = _said("knapp 300.000 USD", "de", requested="csp_revenue_usd")
+    assert "csp_revenue_usd" not in asked.changes
+    assert _said("298.500 USD", "de", requested="csp_revenue_usd").changes["csp_revenue_usd"] == 298500

@@ -152,7 +152,7 @@ GERMAN = [
     ("Wir haben im März 2025 angefangen", [months(20, (2025, 3))]),
     ("seit Januar", [months(10, (2026, 1))]),
     ("seit 2024", [flagged("duration", "ambiguous", 23, 34)]),
-    ("seit Sommer 2023", [flagged("duration", "ambiguous", 35, 46)]),
+    ("seit Sommer 2023", [flagged("duration", "ambiguous", 39, 41)]),
     ("Wir haben noch nicht einen Managed Service", [count(0)]),
     ("wir sind 2019 gestartet", [flagged("duration", "ambiguous", 83, 94)]),
     ("seit Q3 2025", [flagged("duration", "ambiguous", 14, 16)]),
@@ -314,7 +314,7 @@ ENGLISH = [
     ("started in March 2025", [months(20, (2025, 3))]),
     ("since January", [months(10, (2026, 1))]),
     ("since 03/04/2025", [flagged("duration", "ambiguous", 19, 20)]),
-    ("since early 2024", [flagged("duration", "ambiguous", 23, 34)]),
+    ("since early 2024", [flagged("duration", "ambiguous", 31, 34)]),
     ("we started in 2023", [flagged("duration", "ambiguous", 35, 46)]),
     ("since June 2027", [flagged("duration", "negative", since=dt.date(2027, 6, 1))]),
     # Counts.
@@ -324,7 +324,7 @@ ENGLISH = [
     ("a managed service", [count(1)]),
     ("We don't have a managed service yet", [count(0)]),
     ("we've been without a managed service so far", [count(0)]),
-    ("since summer 2023", [flagged("duration", "ambiguous", 35, 46)]),
+    ("since summer 2023", [flagged("duration", "ambiguous", 39, 41)]),
     ("3 MSP offerings", [count(3)]),
     ("twenty-five managed services", [count(25)]),
     ("zero managed services", [count(0)]),
@@ -579,3 +579,39 @@ def test_property_never_raises_and_spans_hold(text: str, lang: str) -> None:
         elif q.kind == "count":
             assert type(q.value) is int and q.value >= 0
     assert extract_quantities(text, lang, TODAY) == quantities
+
+
+# Estimates and bounds keep the figure and the span it leaves; the dialogue decides with the span.
+HEDGED = [
+    ("de", "Wir hatten gut 310.000 Dollar CSP-Umsatz.", "amount", Decimal(310000), "over", (Decimal(310000), None)),
+    ("de", "Der Umsatz lag bei rund 1,1 Mio. USD.", "amount", Decimal(1100000), "about", (Decimal(1072500), Decimal(1127500))),
+    ("en", "we made a bit over 300k in CSP revenue", "amount", Decimal(300000), "over", (Decimal(300000), None)),
+    ("en", "roughly $305,000 in revenue", "amount", Decimal(305000), "about", (Decimal("297375.00"), Decimal("312625.00"))),
+    ("de", "Wir haben knapp 300.000 USD Umsatz gemacht.", "amount", None, "nearly", (Decimal(285000), Decimal(300000))),
+    ("en", "less than 250k revenue", "amount", None, "below", (None, Decimal(250000))),
+    ("en", "about 13 months as indirect reseller", "duration", 13, "about", (12, 14)),
+    ("de", "seit knapp 2 Jahren indirekt", "duration", None, "nearly", (22, 24)),
+    ("de", "mehr als 14 Monate", "duration", 14, "over", (14, None)),
+    ("en", "revenue between 320k and 400k", "amount", None, "range", (Decimal(320000), Decimal(400000))),
+    ("de", "seit Mitte 2023", "duration", None, "period", (39, 42)),
+    ("en", "since Q2 2024", "duration", None, "period", (29, 31)),
+    ("de", "seit Ende 2022", "duration", None, "period", (47, 50)),
+    ("en", "since mid-2025", "duration", None, "period", (15, 18)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "kind", "value", "hedge", "bounds"), HEDGED, ids=[c[1] for c in HEDGED])
+def test_hedged_figures_keep_their_span(lang, text, kind, value, hedge, bounds) -> None:
+    (quantity,) = extract(text, lang)
+    assert (quantity.kind, quantity.value, quantity.hedge, quantity.bounds) == (kind, value, hedge, bounds)
+
+
+def test_a_start_verb_earlier_or_later_in_the_clause_makes_a_month_a_start() -> None:
+    assert got(extract("we began reselling through a distributor in May 2024", "en")[0]) == months(30, (2024, 5))
+    assert got(extract("Wir haben im Mai 2024 mit dem Verkauf über Ingram begonnen", "de")[0]) == months(30, (2024, 5))
+    assert extract("Die Rechnung kam im Mai 2024", "de") == []
+
+
+def test_not_any_managed_services_counts_none() -> None:
+    assert [got(q) for q in extract("we don't run any managed services so far", "en")] == [count(0)]
+    assert [got(q) for q in extract("We do not offer any managed services yet.", "en")] == [count(0)]
