@@ -48,7 +48,8 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         r"front[- ]?line[- ]?support|(?:first|1st|erst\w*)[- ]?(?:level|line|ebene)\w*(?:[- ]?support\w*)?|level[- ]?(?:1|one|eins)\b"
         r"|tier[- ]?(?:1|one)[- ]?support|help[- ]?desk(?![- ]?(?:agent|rolle|role))\w*|service[- ]?desk\w*|support[- ]?desk\w*"
         r"|erstsupport\w*|kundensupport\w*|customer support|support der ersten ebene|\bl1\b[- ]?(?:support)?"
-        r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*|(?:support|kunden|customer)[- ]?hotline\w*",
+        r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*|(?:support|kunden|customer)[- ]?hotline\w*"
+        r"|support f(?:ü|ue)r (?:unsere |die |alle |unsere eigenen )?kunden|support (?:for|to) (?:our |all our )?customers",
     ),
     (
         "partner_id_active",
@@ -59,7 +60,10 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         "signing_authority",
         r"zeichnungs\w*|\bzeichnen\b|unterschr\w*|unterzeichn\w*|\bsign(?!(?:ed|ing|s)? (?:up|off|in|out)\b)(?:ing|atory|atories|ed|er|ature)?\b"
         r"|prokur\w*|vertretungs\w*|vollmacht\w*|\w*befugnis\w*|\w*befugt\w*|signing authorit\w*|authori[sz]\w* (?:to sign|signator\w*)|authori[sz]\w*|authorit(?:y|ies)\b"
-        r"|power of attorney|legally bind\w*|rechtsverbindlich\w*|rechtlich\w* vereinbarung\w*|legal agreement\w*",
+        r"|power of attorney|legally bind\w*|rechtsverbindlich\w*|rechtlich\w* vereinbarung\w*|legal agreement\w*"
+        # The writer as managing director: "ich als Geschäftsführer", "I'm the managing director".
+        r"|\b(?:ich als |bin ich (?:als |der )?|ich bin (?:der |als )?|i'm the |i am the |as the )(?:neue[rn]? |new )?"
+        r"(?P<name>gesch(?:ä|ae)ftsf(?:ü|ue)hrer\w*|managing director|ceo|inhaber\w*|owner)",
     ),
     (
         "capabilities",
@@ -72,18 +76,23 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         r"\w*abrechnung\w*|accounts? receivable\w*|(?-i:\bAR\b)"
         r"|\bto bill\b|\bbill (?:our |the |all |every |each )?customers?\b|billing\w*|\brechnungs\w*|\brechnungen|debitor\w*|receivable\w*|invoic\w*"
         r"|fakturier\w*|faktura\w*|(?<!an)forderung\w*|provisioning|bereitstellung\w*|inkasso|mahnwesen|dunning"
-        r"|(?<!aus der )buchhaltung\w*|(?<!from )(?<!from the )accounting",
+        r"|(?<!aus der )(?<!mit der )(?<!in der )(?<!bei der )buchhaltung\w*"
+        r"|(?<!from )(?<!from the )(?<!with )(?<!with the )(?<!with our )accounting",
     ),
 ]
 # "Wir sind (noch) indirekter Reseller": not a direct bill partner today.
 _INDIRECT_TODAY = (
     "indirect_today",
-    rf"\b(?:bin|sind|ist|are|'re|am|is|been)\s+(?:\w+\s+){{0,4}}?(?P<name>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)"
+    rf"\b(?:bin|sind|ist|are|'re|am|is|been)\s+(?:\w+\s+){{0,4}}?(?P<name>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler|partner)"
     r"|indirect (?:csp )?(?:reseller|partner)|tier[- ]?2[- ](?:reseller|partner)|indirekt\b|indirect\b)"
     # "Seit 2022 indirekter Reseller", "indirect reseller since 2021"
     rf"|(?:seit|since)\s+(?:\S+\s+){{0,2}}?(?P<name5>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)"
     rf"|(?P<name6>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)\s+(?:seit|since)\b"
-    r"|(?:auf|zu|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?P<name3>indirect)"
+    # "als indirekter Reseller", "bleiben wir indirekter Reseller", "as an indirect CSP partner"
+    rf"|\b(?:als|bleiben wir|bleiben|nur|still|as an?|remain)\s+(?:ein\s+)?(?P<name8>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler|partner)"
+    r"|indirect (?:csp )?(?:reseller|partner))"
+    r"|(?:auf|zu|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?:the )?(?P<name3>indirect)"
+    r"|\bresell\w* (?P<name9>indirectly)\b|\bverkaufen (?:\w+ ){0,3}(?P<name10>indirekt)\b"
     rf"|\bstatus\W+(?P<name4>indirekte[rn]? (?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:reseller|partner))"
     # Buying through an indirect provider is being an indirect reseller: "We buy all our licenses
     # through an indirect provider", "Wir beziehen alles über unseren Distributor".
@@ -186,13 +195,19 @@ _EXCEPT = re.compile(r"\bau(?:ß|ss)er\b|\bexcept\b|\bapart from\b|\bbis auf\b",
 # Buying a plan is not holding it yet: "jetzt kaufen wir ASfP – bisher haben wir noch keinen Plan".
 _BUYING = re.compile(
     r"\b(?:kaufen|bestellen|buchen|erwerben) wir\b|\bwir (?:kaufen|bestellen|buchen|erwerben)\b"
-    r"|\b(?:we(?:'re| are)|i'm|i am) (?:buying|ordering|purchasing|getting)\b",
+    r"|\b(?:we(?:'re| are)|i'm|i am) (?:buying|ordering|purchasing|getting)\b"
+    r"|\b(?:ein)?geplant\b|\bvorgesehen\b|\bscheduled\b|\bplanned\b|\bbooked for\b|\bbudget\w*",
     re.IGNORECASE,
 )
 # Another company's status is not the partner's: "Unsere Schwesterfirma ist schon Direct Bill Partner".
 _OTHER_COMPANY = re.compile(
     r"\b(?:schwester|mutter|tochter)(?:firma|gesellschaft|unternehmen|konzern)\w*|\bkonzernmutter\b"
     r"|\b(?:parent|sister|daughter) (?:company|firm|organi[sz]ation)\b|\bsubsidiar\w*|\baffiliate\w*",
+    re.IGNORECASE,
+)
+# "Our distributor is a direct bill partner": the provider's status, not the partner's.
+_PROVIDER_AS_SUBJECT = re.compile(
+    r"^\W*(?:unser\w*|der|die|our|the)\s+(?:indirekte[rn]?\s+|indirect\s+)?(?:distribut\w*|disti|provider|anbieter)\b",
     re.IGNORECASE,
 )
 # Signing is the writer's own authority: "bei uns unterschreibt die Geschäftsführung" is someone else.
@@ -208,14 +223,14 @@ _NOT_A_STATEMENT = {
         r"\?|\bob\b|\bwenn\b|\bfalls\b|\bsobald\b|\bsofern\b|\bw(?:ü|ue)rde\w*|\bh(?:ä|ae)tte\w*|\bvielleicht\b|\beventuell\b"
         r"|\bwei(?:ß|ss)\b|\bnicht sicher\b|\bunsicher\b|\bkeine ahnung\b|\bunklar\b|\bkenne\w*|\bbegriff\w*"
         r"|\b(?:was|wie|wer|wen|wem|wann|welch\w*|warum|wieso|weshalb|wo|wof(?:ü|ue)r|woran|wodurch|womit)\b"
-        r"|\bfinde\w*|\bverwechsl\w*|\blese\b|\bgelesen\b|\bgeh(?:ö|oe)rt\b",
+        r"|\bfinde\w*|\bverwechsl\w*|\blese\b|\bgelesen\b|\bgeh(?:ö|oe)rt\b|\bnichts sagen\b|\bnicht sagen\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
         # "who"/"which" in mid-clause are relative ("the one who can sign"); "how long" asks.
         r"\?|\bwhether\b|\bif\b|\bonce\b|\bunless\b|\bwould\b|\bmaybe\b|\bperhaps\b|\bnot sure\b|\bunsure\b|\bno idea\b"
         r"|\bknows?\b|\bunclear\b|\bterm\b|\b(?:what|how|why|where)\b|\bwhat's\b|^\W*(?:who|whom|whose|which|when)\b"
-        r"|\bfind\b|\bconfus\w*|\bmix(?:ed)? up\b|\bseeing\b|\bread about\b|\bheard\b",
+        r"|\bfind\b|\bconfus\w*|\bmix(?:ed)? up\b|\bseeing\b|\bread about\b|\bheard\b|\bcan(?:'t|not) say\b",
         re.IGNORECASE,
     ),
 }
@@ -290,6 +305,10 @@ _NOT_YET_A_FACT = re.compile(
     r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
     # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
     r"|\b(?:waren|war|hatten|hatte|were|was|had)\b[^.!?\n]{0,80}?\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
+    r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|ehemals|damals|formerly|previously|former)\b[^.!?\n]{0,80}?\b(?:waren|war|hatten|hatte|were|was|had)\b"
+    r"|\b(?:previous|former|last|old) (?:job|employer|company|role|position)\b"
+    r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|vorherig\w*|alte[nmr]?) (?:arbeitgeber|firma|job|stelle|position)\w*"
+    r"|\babout to\b|\bim begriff\b"
     r"|\bused to\b|\bbevor\b|\bbefore\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
     re.IGNORECASE,
 )
@@ -305,11 +324,16 @@ _NOT_UNTIL = re.compile(
 _UNSURE = {
     "de": re.compile(
         r"\b(?:ich\s+(?:glaube|denke|schätze|schaetze|vermute)|(?:glaube|denke|schätze|schaetze|vermute)\s+ich"
-        r"|wahrscheinlich|vermutlich|angeblich|m(?:ö|oe)glicherweise|anscheinend)\b",
+        r"|wahrscheinlich|vermutlich|angeblich|m(?:ö|oe)glicherweise|anscheinend"
+        # Hearsay and a cautious "should be": "Soweit ich weiß, ...", "Laut unserem Distributor ...",
+        # "damit dürften die Capabilities erfüllt sein".
+        r"|soweit ich wei(?:ß|ss)|meines wissens|laut (?:unsere[mnr]?|de[mr]|ihre[mr]?)|d(?:ü|ue)rfte(?:n)?)\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"\b(?:i\s+(?:think|believe|guess|suppose|reckon)|probably|presumably|possibly|apparently|supposedly)\b",
+        r"\b(?:i\s+(?:think|believe|guess|suppose|reckon)|probably|presumably|possibly|apparently|supposedly"
+        r"|as far as i (?:know|can tell)|afaik|according to|to my knowledge"
+        r"|should (?:be|all be) (?:fine|ok|okay|met|covered|good|in place))\b",
         re.IGNORECASE,
     ),
 }
@@ -322,6 +346,14 @@ _STATUS = re.compile(
 # A sentence ends at a line break, at ! or ?, and at a full stop before a capital or the end
 # ("v. a. bei", "z. B.", "520.000 USD" do not end one).
 _SENTENCES = re.compile(r"(?:[^.!?\n]|\.+(?!\s+[A-ZÄÖÜ]|\s*$|\s*\n))+[.!?]*")
+
+
+# "Ob wir First-Level-Support leisten? Klar, ...", "Do we provide first-line support? Of course":
+# the writer's own question about a fact, answered by the next sentence.
+_ASKS_ABOUT_US = re.compile(
+    r"^\W*(?:ob wir|haben wir|machen wir|leisten wir|bieten wir|sind wir|do we|are we|have we|did we)\b",
+    re.IGNORECASE,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -381,9 +413,17 @@ def _mentions(text: str, offset: int) -> list[_Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+# A failure denied is a pass: "Durchgefallen sind wir nicht", "the credit check wasn't rejected".
+_FAILURE_DENIED = re.compile(
+    r"\b(?:durchgefallen|abgelehnt|failed|rejected|declined|denied)\b[^.,;!?]{0,40}?(?:\bnicht\b|\bnot\b|n't\b)"
+    r"|(?:\bnicht\b|\bnot\b|n't\b|\bnever\b|\bnie\b)[^.,;!?]{0,40}?\b(?:durchgefallen|abgelehnt|failed|rejected|declined|denied)\b",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _negated(clause: str, key: str) -> bool:
-    cleared = _NOT_NEGATING.sub(" ", clause)
+    cleared = _NOT_NEGATING.sub(" ", _FAILURE_DENIED.sub(" ", clause))
     if _NEGATION.search(cleared) or _NOT_UNTIL.search(cleared):
         return True
     ourselves = _MYSELF if key == "signing_authority" else _OURSELVES
@@ -533,7 +573,9 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
     raised: list[_Mention] = []
     for sentence in _SENTENCES.finditer(text or ""):
         words = sentence.group()
-        if words.rstrip().endswith("?") and _named_only(words.rstrip(" ?")):
+        if words.rstrip().endswith("?") and (
+            _named_only(words.rstrip(" ?")) or _ASKS_ABOUT_US.match(words)
+        ):
             raised = _mentions(words, sentence.start())
             continue
         if _asks_throughout(words, lang) or _UNSURE[lang].search(words):
@@ -547,6 +589,8 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
             raised_here: list[_Mention] = []
             if index == 0:
                 mentions, raised_here, raised = raised + mentions, raised, []
+            # Per clause, not per mention: a clause may name thousands of facts.
+            buying, other_company = bool(_BUYING.search(scope)), bool(_OTHER_COMPANY.search(scope))
             for mention in mentions:
                 key, negated = mention.key, _negated(scope, mention.key)
                 if key == "topic":
@@ -554,7 +598,15 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                     if not (_names_with_answer(piece) or mention in raised_here):
                         continue
                     key = "is_direct_bill_partner"
-                if key in _PLANS and _BUYING.search(scope):
+                if key in _PLANS and buying:
+                    continue
+                if key != "indirect_today" and other_company:
+                    continue
+                if (
+                    key == "is_direct_bill_partner"
+                    and _PROVIDER_AS_SUBJECT.search(scope)
+                    and not _EXPLICIT_NEGATION.search(scope)
+                ):
                     continue
                 if key in _PLANS:
                     plans.append((key, negated, mention, scope))
@@ -563,8 +615,6 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                     if _EXPLICIT_NEGATION.search(scope):
                         continue
                     key, negated = "is_direct_bill_partner", True
-                if key == "is_direct_bill_partner" and _OTHER_COMPANY.search(scope):
-                    continue
                 mentioned = text[mention.start : mention.end]
                 if not (negated or _states_status(mentioned, scope)):
                     continue
