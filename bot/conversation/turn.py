@@ -201,7 +201,9 @@ def interpret_turn(
                 "text": params["text"],
                 "label": render_text(Message(f"label.{fact}"), lang),
                 "threshold": shown_value(fact, params["threshold"], lang),
-                "value": "" if params["value"] is None else shown_value(fact, params["value"], lang),
+                "value": ""
+                if params["value"] is None
+                else shown_value(fact, params["value"], lang),
             }
         turn.replies.append(render_text(Message(key, params), lang))
 

@@ -25,8 +25,8 @@ not chosen on.
 from __future__ import annotations
 
 import argparse
-import functools
 import asyncio
+import functools
 import json
 import os
 import sys
@@ -224,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     for seed in seeds:
         out = args.out if len(seeds) == 1 else args.out / f"seed-{seed}"
         reports[seed] = report = evaluate(out, args.config, seed)
-        print(f"\nNLU held-out evaluation, split seed {seed} (report: {out / 'nlu_evaluation.json'})")
+        print(
+            f"\nNLU held-out evaluation, split seed {seed} (report: {out / 'nlu_evaluation.json'})"
+        )
         print(
             f"{'language':<10}{'examples':>10}{'intent F1':>12}{'entity F1':>12}"
             f"{'blind entity F1':>18}"

@@ -840,8 +840,14 @@ class _Extractor:
                 self.emit(start, end, DURATION, most, since=first)
             else:
                 self.emit(
-                    start, end, DURATION, None, problem=AMBIGUOUS, alternatives=(fewest, most),
-                    hedge="period", bounds=(fewest, most),
+                    start,
+                    end,
+                    DURATION,
+                    None,
+                    problem=AMBIGUOUS,
+                    alternatives=(fewest, most),
+                    hedge="period",
+                    bounds=(fewest, most),
                 )
 
     # -- numbers --
@@ -1286,7 +1292,10 @@ class _Extractor:
             spread = _money(figure * _ABOUT_SHARE) if amount else _ABOUT_MONTHS
             bounds = (figure - spread, figure + spread)
         elif hedge == "nearly":
-            bounds = (_money(figure * (1 - _NEARLY_SHARE)) if amount else max(figure - _NEARLY_MONTHS, 0), figure)
+            bounds = (
+                _money(figure * (1 - _NEARLY_SHARE)) if amount else max(figure - _NEARLY_MONTHS, 0),
+                figure,
+            )
         elif hedge == "below":
             bounds = (None, figure)
         else:  # over

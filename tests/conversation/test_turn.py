@@ -222,4 +222,6 @@ def test_an_estimate_across_the_rule_is_asked_for(lang, text, fact):
 def test_the_exact_figure_after_an_estimate_is_taken():
     asked = _said("knapp 300.000 USD", "de", requested="csp_revenue_usd")
     assert "csp_revenue_usd" not in asked.changes
-    assert _said("298.500 USD", "de", requested="csp_revenue_usd").changes["csp_revenue_usd"] == 298500
+    assert (
+        _said("298.500 USD", "de", requested="csp_revenue_usd").changes["csp_revenue_usd"] == 298500
+    )

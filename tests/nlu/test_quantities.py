@@ -583,16 +583,58 @@ def test_property_never_raises_and_spans_hold(text: str, lang: str) -> None:
 
 # Estimates and bounds keep the figure and the span it leaves; the dialogue decides with the span.
 HEDGED = [
-    ("de", "Wir hatten gut 310.000 Dollar CSP-Umsatz.", "amount", Decimal(310000), "over", (Decimal(310000), None)),
-    ("de", "Der Umsatz lag bei rund 1,1 Mio. USD.", "amount", Decimal(1100000), "about", (Decimal(1072500), Decimal(1127500))),
-    ("en", "we made a bit over 300k in CSP revenue", "amount", Decimal(300000), "over", (Decimal(300000), None)),
-    ("en", "roughly $305,000 in revenue", "amount", Decimal(305000), "about", (Decimal("297375.00"), Decimal("312625.00"))),
-    ("de", "Wir haben knapp 300.000 USD Umsatz gemacht.", "amount", None, "nearly", (Decimal(285000), Decimal(300000))),
+    (
+        "de",
+        "Wir hatten gut 310.000 Dollar CSP-Umsatz.",
+        "amount",
+        Decimal(310000),
+        "over",
+        (Decimal(310000), None),
+    ),
+    (
+        "de",
+        "Der Umsatz lag bei rund 1,1 Mio. USD.",
+        "amount",
+        Decimal(1100000),
+        "about",
+        (Decimal(1072500), Decimal(1127500)),
+    ),
+    (
+        "en",
+        "we made a bit over 300k in CSP revenue",
+        "amount",
+        Decimal(300000),
+        "over",
+        (Decimal(300000), None),
+    ),
+    (
+        "en",
+        "roughly $305,000 in revenue",
+        "amount",
+        Decimal(305000),
+        "about",
+        (Decimal("297375.00"), Decimal("312625.00")),
+    ),
+    (
+        "de",
+        "Wir haben knapp 300.000 USD Umsatz gemacht.",
+        "amount",
+        None,
+        "nearly",
+        (Decimal(285000), Decimal(300000)),
+    ),
     ("en", "less than 250k revenue", "amount", None, "below", (None, Decimal(250000))),
     ("en", "about 13 months as indirect reseller", "duration", 13, "about", (12, 14)),
     ("de", "seit knapp 2 Jahren indirekt", "duration", None, "nearly", (22, 24)),
     ("de", "mehr als 14 Monate", "duration", 14, "over", (14, None)),
-    ("en", "revenue between 320k and 400k", "amount", None, "range", (Decimal(320000), Decimal(400000))),
+    (
+        "en",
+        "revenue between 320k and 400k",
+        "amount",
+        None,
+        "range",
+        (Decimal(320000), Decimal(400000)),
+    ),
     ("de", "seit Mitte 2023", "duration", None, "period", (39, 42)),
     ("en", "since Q2 2024", "duration", None, "period", (29, 31)),
     ("de", "seit Ende 2022", "duration", None, "period", (47, 50)),
@@ -600,18 +642,31 @@ HEDGED = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "kind", "value", "hedge", "bounds"), HEDGED, ids=[c[1] for c in HEDGED])
+@pytest.mark.parametrize(
+    ("lang", "text", "kind", "value", "hedge", "bounds"), HEDGED, ids=[c[1] for c in HEDGED]
+)
 def test_hedged_figures_keep_their_span(lang, text, kind, value, hedge, bounds) -> None:
     (quantity,) = extract(text, lang)
-    assert (quantity.kind, quantity.value, quantity.hedge, quantity.bounds) == (kind, value, hedge, bounds)
+    assert (quantity.kind, quantity.value, quantity.hedge, quantity.bounds) == (
+        kind,
+        value,
+        hedge,
+        bounds,
+    )
 
 
 def test_a_start_verb_earlier_or_later_in_the_clause_makes_a_month_a_start() -> None:
-    assert got(extract("we began reselling through a distributor in May 2024", "en")[0]) == months(30, (2024, 5))
-    assert got(extract("Wir haben im Mai 2024 mit dem Verkauf über Ingram begonnen", "de")[0]) == months(30, (2024, 5))
+    assert got(extract("we began reselling through a distributor in May 2024", "en")[0]) == months(
+        30, (2024, 5)
+    )
+    assert got(
+        extract("Wir haben im Mai 2024 mit dem Verkauf über Ingram begonnen", "de")[0]
+    ) == months(30, (2024, 5))
     assert extract("Die Rechnung kam im Mai 2024", "de") == []
 
 
 def test_not_any_managed_services_counts_none() -> None:
     assert [got(q) for q in extract("we don't run any managed services so far", "en")] == [count(0)]
-    assert [got(q) for q in extract("We do not offer any managed services yet.", "en")] == [count(0)]
+    assert [got(q) for q in extract("We do not offer any managed services yet.", "en")] == [
+        count(0)
+    ]

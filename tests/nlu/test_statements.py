@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.evaluate import blind_sets, statement_f1
 from bot.nlu.statements import extract_statements
-
-BLIND = Path(__file__).parent / "blind"
 
 
 def stated(text: str, lang: str) -> set[tuple[str, str]]:
@@ -181,7 +176,6 @@ def test_blind_written_statements_are_read(name: str, lang: str) -> None:
     assert statement_f1(blind["examples"], lang) >= FLOOR.get(name, 0.97)
 
 
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400), st.sampled_from(["de", "en"]))
 def test_any_text_gives_well_formed_statements(text: str, lang: str) -> None:
@@ -221,7 +215,11 @@ ROUND_6 = [
     ("de", "Das kläre ich mit der Buchhaltung.", set()),
     ("en", "As far as I know our PartnerID is active.", set()),
     ("en", "According to our disti the credit check went through.", set()),
-    ("en", "We sell indirectly, resell indirectly in Austria too.", lacks("is_direct_bill_partner")),
+    (
+        "en",
+        "We sell indirectly, resell indirectly in Austria too.",
+        lacks("is_direct_bill_partner"),
+    ),
     ("en", "We moved to the indirect model last year.", lacks("is_direct_bill_partner")),
     ("en", "At my old company I had signing authority.", set()),
     ("en", "No plan so far, PSfP is budgeted for Q1.", plan("none")),
