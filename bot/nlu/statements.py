@@ -697,9 +697,13 @@ _NO_WORDS = (
     r"|leider|unfortunately|sadly|auf keinen fall|keinesfalls"
 )
 _NO_SIGNS = r"👎|❌|✖|✗|✘"
-_OPENS_YES = re.compile(rf"^\W*(?:(?:{_YES_WORDS})\b|{_YES_SIGNS})", re.IGNORECASE)
+# "Na klar", "aber sicher", "oh yes": a particle before the yes word ("na ja" hesitates: no yes).
+_YES_PARTICLE = r"(?:(?:na|aber|oh|why)\s+(?!ja\b))?"
+_OPENS_YES = re.compile(rf"^\W*{_YES_PARTICLE}(?:(?:{_YES_WORDS})\b|{_YES_SIGNS})", re.IGNORECASE)
 # "Natürlich nicht", "absolutely not": a yes word that a negation follows at once.
-_OPENS_YES_NOT = re.compile(rf"^\W*(?:{_YES_WORDS})\s+(?:nicht|not)\b", re.IGNORECASE)
+_OPENS_YES_NOT = re.compile(
+    rf"^\W*{_YES_PARTICLE}(?:{_YES_WORDS})\s+(?:nicht|not)\b", re.IGNORECASE
+)
 _OPENS_NO = re.compile(rf"^\W*(?:(?:{_NO_WORDS})\b|{_NO_SIGNS})", re.IGNORECASE)
 # Without a yes or no word first, only a bare verb phrase answers: "Haben wir", "Bieten wir an",
 # "We do", "Das macht unser Distributor". Longer replies say more than yes or no.
@@ -715,7 +719,7 @@ _HEDGES = re.compile(
     r"\bkann sein\b|\bk(?:ö|oe)nnte\b|\bwahrscheinlich\b|\bvermutlich\b|\bevtl\b|\bteilweise\b|\bzum teil\b"
     r"|\bglaube\b|\bdenke\b|\bmehr oder weniger\b|\bprobably\b|\bpossibly\b|\bpartly\b|\bpartially\b"
     r"|\bkind of\b|\bsort of\b|\bmore or less\b|\bguess\b|\bi think\b|\bi believe\b|\bmostly\b"
-    r"|\bgr(?:ö|oe)(?:ß|ss)tenteils\b",
+    r"|\bgr(?:ö|oe)(?:ß|ss)tenteils\b|^\W*na\s*ja\W*$",
     re.IGNORECASE,
 )
 _TRAILING_JOIN = re.compile(

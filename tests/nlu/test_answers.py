@@ -284,3 +284,17 @@ def test_intents_that_start_or_report_the_check_are_kept(classified):
     message.set(ENTITIES, [{"entity": "amount", "value": 350000}])
     FactStatementExtractor().process([message], tracker=None)
     assert message.get(INTENT)["name"] == classified
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Na klar", "affirm"),
+        ("Aber sicher", "affirm"),
+        ("Aber sicher nicht", "deny"),
+        ("na ja", None),
+    ],
+)
+def test_a_particle_before_yes(text: str, intent: str | None) -> None:
+    reading = read_answer(text, "de", "first_line_support")
+    assert (reading.intent if reading else None) == intent
