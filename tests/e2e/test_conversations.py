@@ -185,3 +185,52 @@ def test_german_facts_and_passt_das_start_the_check(assistant: Assistant) -> Non
     assert slots["indirect_months"] == 20 and slots["csp_revenue_usd"] == 410000
     assert requested(assistant, sender) == "partner_id_active"
     assert asked(replies, "partner_id_active", "de")
+
+
+def _fewest_months_since(year: int, last_month: int) -> int:
+    import datetime as dt
+
+    from bot.eligibility.facts import months_between
+
+    return months_between(dt.date(year, last_month, 1), dt.date.today())
+
+
+def test_german_estimates_are_counted_or_asked_for(assistant: Assistant) -> None:
+    # Decided by the quantity rules and the rule set's thresholds, whatever intent the model chose.
+    sender = new_sender()
+    replies = assistant.say(
+        sender,
+        "Wir hatten gut 310.000 Dollar CSP-Umsatz und sind seit Mitte 2023 indirekter "
+        "Wiederverkäufer. Passt das?",
+    )
+    assert_language(replies, "de")
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["csp_revenue_usd"] == 310000
+    assert slots["indirect_months"] == _fewest_months_since(2023, 8)  # Mitte = May to August
+    assert "„gut 310.000 Dollar“ habe ich als 310.000 USD gezählt" in texts(replies)
+
+    sender = new_sender()
+    replies = assistant.say(sender, "Wir haben knapp 300.000 USD Umsatz gemacht.")
+    assert assistant.tracker(sender)["slots"].get("csp_revenue_usd") is None
+    assert "zu nah an der Anforderung von 300.000 USD" in texts(replies)
+    replies = assistant.say(sender, "Genau waren es 298.400 USD.")
+    assert assistant.tracker(sender)["slots"]["csp_revenue_usd"] == 298400
+
+
+def test_english_estimates_are_counted_or_asked_for(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = assistant.say(
+        sender,
+        "We've been an indirect reseller since Q2 2024 and made a bit over 300k in CSP "
+        "revenue. Are we eligible?",
+    )
+    assert_language(replies, "en")
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["csp_revenue_usd"] == 300000
+    assert slots["indirect_months"] == _fewest_months_since(2024, 6)
+    assert "I counted “a bit over 300k” as USD 300,000" in texts(replies)
+
+    sender = new_sender()
+    replies = assistant.say(sender, "We made roughly $300,000 in CSP revenue.")
+    assert assistant.tracker(sender)["slots"].get("csp_revenue_usd") is None
+    assert "too close to the requirement of USD 300,000" in texts(replies)
