@@ -273,7 +273,10 @@ _UNIT_BEFORE = re.compile(
 )
 _NONE_COUNT = re.compile(
     rf"(?:(?<!\w)(?:kein(?:e|en|er)?|no|zero)|(?:n't|n’t|(?<!\w)not|(?<!\w)never)\s+(?:[a-z]+\s+){{0,2}}?"
-    rf"any)\s+(?:{_COUNT_WORDS})(?!\w)",
+    rf"any)\s+(?:{_COUNT_WORDS})(?!\w)"
+    # Named first: "Managed Services bieten wir bisher keine an", "managed services: none yet".
+    rf"|(?<!\w)(?:{_COUNT_WORDS})\s*(?:[:–—-]\s*)?(?:(?:bieten|haben|betreiben|verkaufen|f(?:ü|ue)hren|machen|"
+    rf"we\s+have|we\s+offer|we\s+run)\s+(?:wir\s+)?(?:[^\W\d_]+\s+){{0,2}}?)?(?:keine|keinen|none)(?!\w)",
     re.I,
 )
 # A time window ("in den letzten 12 Monaten", "trailing 12 months") is no tenure.

@@ -49,7 +49,11 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         r"|tier[- ]?(?:1|one)[- ]?support|help[- ]?desk(?![- ]?(?:agent|rolle|role))\w*|service[- ]?desk\w*|support[- ]?desk\w*"
         r"|erstsupport\w*|kundensupport\w*|customer support|support der ersten ebene|\bl1\b[- ]?(?:support)?"
         r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*|(?:support|kunden|customer)[- ]?hotline\w*"
-        r"|support f(?:ü|ue)r (?:unsere |die |alle |unsere eigenen )?kunden|support (?:for|to) (?:our |all our )?customers",
+        r"|support f(?:ü|ue)r (?:unsere |die |alle |unsere eigenen )?kunden|support (?:for|to) (?:our |all our )?customers"
+        # Support done by the partner itself: "Support machen wir selbst", "support we do in-house".
+        r"|\bsupport\b(?=\s+(?:machen|leisten|(?:ü|ue)bernehmen|erledigen|do|handle|provide)\s+(?:wir|we)\s+(?:\w+\s+)?(?:selbst|selber|im haus|inhouse|in-house|ourselves)\b)"
+        r"|\bsupport\b(?=\s+(?:we do|we handle|is done|is handled)\s+(?:\w+\s+)?(?:ourselves|in-house|in house)\b)"
+        r"|\b(?:machen|leisten|do|handle|provide) (?:wir )?(?:den |the |all |our )?(?P<name>support)\b(?=\s+(?:\w+\s+)?(?:selbst|selber|ourselves|in-house|inhouse)\b)",
     ),
     (
         "partner_id_active",
@@ -62,12 +66,19 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
         r"|prokur\w*|vertretungs\w*|vollmacht\w*|\w*befugnis\w*|\w*befugt\w*|signing authorit\w*|authori[sz]\w* (?:to sign|signator\w*)|authori[sz]\w*|authorit(?:y|ies)\b"
         r"|power of attorney|legally bind\w*|rechtsverbindlich\w*|rechtlich\w* vereinbarung\w*|legal agreement\w*"
         # The writer as managing director: "ich als Geschäftsführer", "I'm the managing director".
-        r"|\b(?:ich als |bin ich (?:als |der )?|ich bin (?:der |als )?|i'm the |i am the |as the )(?:neue[rn]? |new )?"
-        r"(?P<name>gesch(?:ä|ae)ftsf(?:ü|ue)hrer\w*|managing director|ceo|inhaber\w*|owner)",
+        r"|\b(?:ich als |bin ich (?:als |der )?|ich bin (?:der |als )?|bin |i'm (?:the |its )?|i am (?:the |its )?|am (?:the |its )|as (?:the )?)"
+        r"(?:neue[rn]? |new |sole |only |alleinige[rn]? )?"
+        r"(?P<name>gesch(?:ä|ae)ftsf(?:ü|ue)hrer\w*|\bgf\b|managing director|director|\bmd\b|ceo|inhaber\w*|owner)"
+        # "MD here", "GF hier", "I own the company"
+        r"|^\W*(?P<name2>gf|md|ceo|gesch(?:ä|ae)ftsf(?:ü|ue)hrer\w*|managing director)\s+(?:hier|here)\b"
+        r"|\bi (?P<name3>own) (?:the|this|our|my) (?:company|business|firm)\b",
     ),
     (
         "capabilities",
-        rf"capabilit\w*|infrastrukturfunktion\w*|sicherheitsfunktion\w*|\bsicherheit\w*|security"
+        # "Security Monitoring", "Sicherheitsdienste": a service offered, not the capability.
+        rf"capabilit\w*|infrastrukturfunktion\w*|sicherheitsfunktion\w*"
+        r"|\bsicherheit(?!s?(?:monitoring|dienst|l(?:ö|oe)sung|produkt|service|paket|audit|berat))\w*"
+        r"|security(?![- ]?(?:monitoring|services?|operations|products?|solutions?|packages?|consulting|audits?))"
         rf"|f{_A}higkeit\w*|infrastructure (?:and security )?functions?"
         r"|(?:drittanbieter|third[- ]party)[- ]?(?:assessment|bewertung|pr(?:ü|ue)fung)\w*",
     ),
@@ -86,13 +97,16 @@ _INDIRECT_TODAY = (
     rf"\b(?:bin|sind|ist|are|'re|am|is|been)\s+(?:\w+\s+){{0,4}}?(?P<name>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler|partner)"
     r"|indirect (?:csp )?(?:reseller|partner)|tier[- ]?2[- ](?:reseller|partner)|indirekt\b|indirect\b)"
     # "Seit 2022 indirekter Reseller", "indirect reseller since 2021"
-    rf"|(?:seit|since)\s+(?:\S+\s+){{0,2}}?(?P<name5>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)"
+    rf"|(?:seit|since)\s+(?:\S+\s+){{0,3}}?(?P<name5>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)"
     rf"|(?P<name6>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)\s+(?:seit|since)\b"
     # "als indirekter Reseller", "bleiben wir indirekter Reseller", "as an indirect CSP partner"
-    rf"|\b(?:als|bleiben wir|bleiben|nur|still|as an?|remain)\s+(?:ein\s+)?(?P<name8>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler|partner)"
+    rf"|\b(?:als|bleiben wir|bleiben|nur|still|as an?|remain)\s+(?:ein\s+|an?\s+)?(?P<name8>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler|partner)"
     r"|indirect (?:csp )?(?:reseller|partner))"
-    r"|(?:auf|zu|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?:the )?(?P<name3>indirect)"
+    r"|(?:auf|zu|zum|ins) (?P<name2>indirekt\w*)(?: \w+)? gewechselt|(?:switched|moved|changed) (?:back )?to (?:the )?(?P<name3>indirect)"
     r"|\bresell\w* (?P<name9>indirectly)\b|\bverkaufen (?:\w+ ){0,3}(?P<name10>indirekt)\b"
+    # "reseller through Pax8", "rechnen indirekt über TD Synnex ab", "we buy indirectly"
+    rf"|(?P<name11>indirekte[rn]? (?:csp[- ])?(?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:csp )?reseller)\s+(?:through|via|with|{_U}ber|bei)\b"
+    r"|\b(?:rechnen|buy|purchase|kaufen|beziehen|bill)\w*\s+(?:\w+\s+){0,2}?(?P<name12>indirekt|indirectly)\b"
     rf"|\bstatus\W+(?P<name4>indirekte[rn]? (?:reseller|wiederverk{_A}ufer|h{_A}ndler)|indirect (?:reseller|partner))"
     # Buying through an indirect provider is being an indirect reseller: "We buy all our licenses
     # through an indirect provider", "Wir beziehen alles über unseren Distributor".
@@ -141,7 +155,8 @@ _PLANS = {"asfp", "psfp", "plan"}
 
 # Negation, clause by clause. "nicht nur"/"not only" and "kein Problem"/"no problem" negate nothing.
 _NOT_NEGATING = re.compile(
-    r"\bnicht nur\b|\bnot only\b|\bnot just\b|\bkein(?:e|en)? (?:problem|thema|sorge|frage)\b"
+    r"\bnicht nur\b|\bnicht blo(?:ß|ss)\b|\bnot only\b|\bnot just\b|n't (?:just|only)\b"
+    r"|\bnot (?:like|as if|as though) (?:we|i)\b[^.,;!?]*?(?:n't|\bnot\b|\bno\b)|\bkein(?:e|en)? (?:problem|thema|sorge|frage)\b"
     r"|\bno (?:problem|worries|doubt|question)\b|\b(?:gone|went|got) thr(?:ough|u)\b"
     # No third party doing it means the partner does it: "ohne Distributor", "no disti involved".
     r"|\b(?:no|kein\w*|ohne|without)\s+(?:\w+\s+)?(?:disti|distribut\w*|dienstleister|third[- ]party|outsourc\w*)\w*",
@@ -161,8 +176,13 @@ _NEGATION = re.compile(
     rf"|\bsteuerb{_U}ro\b|\bnegativ\w*|\bnein\b|❌|✗|✘|\bweg\b|\bnicht durch\b|\bran out\b|\brun out\b|\bdropped\b"
     r"|\blost\b|\bgone\b|\bended\b|\bno longer\b|\bnicht mehr\b|\bincomplete\b|\bunvollst(?:ä|ae)ndig\b"
     r"|\binsufficient\b|\bunzureichend\b|\bn(?:ö|oe)\b|\bnee\b|\bnope\b|\bnah\b|✖|\bhakt\b"
-    # Still being built: "Sicherheit ist bei uns noch eine Baustelle", "security is a work in progress".
-    r"|\bbaustelle\b|\bwork in progress\b",
+    # Still being built: "Sicherheit ist bei uns noch eine Baustelle", "security is a work in progress",
+    # "die Abrechnung bauen wir gerade erst auf", "we're still setting up billing".
+    r"|\bbaustelle\b|\bwork in progress\b|\bim aufbau\b|\bwird (?:gerade |noch |erst )*aufgebaut\b"
+    r"|\bbauen\b[^.,;!?]{0,40}?\b(?:gerade|erst|noch)\b[^.,;!?]{0,30}?\bauf\b"
+    r"|\b(?:still|currently|only just|just now) (?:building|setting up|putting together)\b|\bbeing (?:built|set up)\b"
+    # Nobody does it: "Niemand bei uns darf unterschreiben", "no one here can sign".
+    r"|\bniemand\b|\bnobody\b|\bno[- ]one\b",
     re.IGNORECASE,
 )
 # Not passed yet is not passed: "die Bonitätsprüfung läuft noch", "credit check pending".
@@ -196,14 +216,39 @@ _EXCEPT = re.compile(r"\bau(?:ß|ss)er\b|\bexcept\b|\bapart from\b|\bbis auf\b",
 _BUYING = re.compile(
     r"\b(?:kaufen|bestellen|buchen|erwerben) wir\b|\bwir (?:kaufen|bestellen|buchen|erwerben)\b"
     r"|\b(?:we(?:'re| are)|i'm|i am) (?:buying|ordering|purchasing|getting)\b"
+    r"|\b(?:werden|wird)\b[^.!?\n]{0,40}?\b(?:kaufen|bestellen|buchen|erwerben|abschlie(?:ß|ss)en|holen)\b"
     r"|\b(?:ein)?geplant\b|\bvorgesehen\b|\bscheduled\b|\bplanned\b|\bbooked for\b|\bbudget\w*",
     re.IGNORECASE,
 )
 # Another company's status is not the partner's: "Unsere Schwesterfirma ist schon Direct Bill Partner".
 _OTHER_COMPANY = re.compile(
     r"\b(?:schwester|mutter|tochter)(?:firma|gesellschaft|unternehmen|konzern)\w*|\bkonzernmutter\b"
+    r"|\bnachbar\w*|\b(?:konkurrent|wettbewerber|mitbewerber|competitor)\w*|\bdown the road\b|\bnext door\b"
     r"|\b(?:parent|sister|daughter) (?:company|firm|organi[sz]ation)\b|\bsubsidiar\w*|\baffiliate\w*",
     re.IGNORECASE,
+)
+# A conclusion the writer draws at the end: "– damit ...", ", so the capabilities ...".
+_CONCLUSION = re.compile(
+    r"(?:[–—;,]|\s-\s)\s*(?:damit|also|daher|deshalb|somit|so|therefore|hence|thus)\b[^,;–—]*$",
+    re.IGNORECASE,
+)
+# A condition up to a dash or semicolon governs only its part of the sentence.
+_CONDITION_THEN = re.compile(
+    r"^\W*(?:wenn|falls|sobald|sofern|if|once|as soon as|unless)\b[^;–—]*?(?:\s+[–—-]\s+|;\s*)",
+    re.IGNORECASE,
+)
+# "none of them" denies what the sentence named before: "Wir überlegen, ob ASfP oder PSfP, haben
+# aber keinen von beiden".
+_NONE_OF_THEM = re.compile(
+    r"\b(?:kein(?:e[ns]?)?|keins) (?:von (?:beiden|ihnen|den beiden)|davon)\b|\bnone of (?:them|those|these|the two)\b"
+    r"|\bneither (?:of them|one)\b",
+    re.IGNORECASE,
+)
+# "Unser Nachbar-Systemhaus ... und hat PSfP": its later clauses too, until the partner speaks of itself.
+_WE_SUBJECT = re.compile(r"\b(?:wir|ich|we|i|we're|i'm|we've|i've)\b", re.IGNORECASE)
+# What could be, after "I think": "ich denke aber, dass wir das könnten", "though I think we could".
+_HYPOTHETICAL = re.compile(
+    r"\bk(?:ö|oe)nnte\w*|\bw(?:ü|ue)rde\w*|\bcould\b|\bwould\b|\bmight\b", re.IGNORECASE
 )
 # "Our distributor is a direct bill partner": the provider's status, not the partner's.
 _PROVIDER_AS_SUBJECT = re.compile(
@@ -211,7 +256,7 @@ _PROVIDER_AS_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # Signing is the writer's own authority: "bei uns unterschreibt die Geschäftsführung" is someone else.
-_MYSELF = re.compile(r"\b(?:ich|mir|mich|i|i'm|me|myself)\b", re.IGNORECASE)
+_MYSELF = re.compile(r"\b(?:ich|mir|mich|bin|i|i'm|me|myself)\b", re.IGNORECASE)
 _OURSELVES = re.compile(
     r"\b(?:wir|uns|unser\w*|eigene\w*|selbst|selber|inhouse|in-house|we|us|our|own|ourselves|ich|myself)\b",
     re.IGNORECASE,
@@ -300,23 +345,28 @@ _OPENS_WITH_VERB = {
 # ... and a clause about a plan or a need ("wir wollen ASfP kaufen", "we need PSfP") neither.
 _NOT_YET_A_FACT = re.compile(
     r"\bwollen\b|\bwill\b|\bm(?:ö|oe)chte\w*|\bplanen\b|\bvorhaben\b|\bwerden\s*[.!]*$|\bbecome\b|\bbecoming\b"
-    r"|\bwant\w*|\bplan(?:ning)? to\b|\bgoing to\b|\bintend\w*|\bwould like\b|\b'd like\b"
+    r"|\bwant\w*|\bplan(?:ning)? to\b|\bgoing to\b|'ll\b|’ll\b|\bintend\w*|\bwould like\b|\b'd like\b"
     r"|\b(?:ü|ue)berleg\w*|\bk(?:ü|ue)nftig\w*|\bzuk(?:ü|ue)nftig\w*|\bdemn(?:ä|ae)chst\b|\bsp(?:ä|ae)ter\b"
     r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
     # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
     r"|\b(?:waren|war|hatten|hatte|were|was|had)\b[^.!?\n]{0,80}?\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
-    r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|ehemals|damals|formerly|previously|former)\b[^.!?\n]{0,80}?\b(?:waren|war|hatten|hatte|were|was|had)\b"
+    r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|ehemals|damals|formerly|previously|former)\b[^.!?\n]{0,80}?\b(?:waren|war|hatten|hatte|hat|haben|were|was|had|has|have)\b"
     r"|\b(?:previous|former|last|old) (?:job|employer|company|role|position)\b"
     r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|vorherig\w*|alte[nmr]?) (?:arbeitgeber|firma|job|stelle|position)\w*"
-    r"|\babout to\b|\bim begriff\b"
-    r"|\bused to\b|\bbevor\b|\bbefore\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
+    r"|\babout to\b|\bim begriff\b|\bschwank\w*|\b(?:decid|choos|pick)\w* between\b|\b(?:entscheid|w(?:ä|ae)hl)\w* (?:uns )?zwischen\b"
+    # A start still to come: "Ab Januar machen wir den Support selbst", "starting next month".
+    r"|^\W*(?:ab|starting|from|as of)\s+(?:(?:dem\s+)?(?:n(?:ä|ae)chste|kommende)\w*\s+\w+|next\s+\w+|januar|februar|m(?:ä|ae)rz"
+    r"|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|may|june|july|october|december)\b"
+    r"|\bused to\b|\bbevor\b|\bbefore\b(?!\s+(?:the|our|an?)\b)|\blater\b|\bdecided\b|\bentschieden\b|\bbeschlossen\b",
     re.IGNORECASE,
 )
 # "erst" with a time to come means not yet: "Den Helpdesk bauen wir erst nächstes Jahr auf",
 # "die Unterlagen reichen wir erst morgen ein" -- unlike a plan alone, which states nothing.
 _NOT_UNTIL = re.compile(
     r"\berst\b[^.!?\n]{0,60}?\b(?:sp(?:ä|ae)ter|morgen|(?:n(?:ä|ae)chste|kommende)\w*\s+(?:woche|monat|jahr|quartal)"
-    r"|im\s+(?:laufe|lauf)\b|in\s+(?:ein\w*|zwei|drei|\d+)\s+(?:tag|woche|monat|jahr)\w*|ab\s+\w+)\b",
+    r"|im\s+(?:laufe|lauf)\b|in\s+(?:ein\w*|zwei|drei|\d+)\s+(?:tag|woche|monat|jahr)\w*|ab\s+\w+"
+    # "... schließen wir erst nach der Bonitätsprüfung ab": after a step still to come.
+    r"|nach\s+(?:de[mnr]|einer?|unsere[mr]|bestandener)\b)\b",
     re.IGNORECASE,
 )
 # A writer who says they are unsure states nothing in that sentence ("Ich glaube, der Chef hat
@@ -327,13 +377,15 @@ _UNSURE = {
         r"|wahrscheinlich|vermutlich|angeblich|m(?:ö|oe)glicherweise|anscheinend"
         # Hearsay and a cautious "should be": "Soweit ich weiß, ...", "Laut unserem Distributor ...",
         # "damit dürften die Capabilities erfüllt sein".
-        r"|soweit ich wei(?:ß|ss)|meines wissens|laut (?:unsere[mnr]?|de[mr]|ihre[mr]?)|d(?:ü|ue)rfte(?:n)?)\b",
+        r"|soweit ich wei(?:ß|ss)|meines wissens|laut (?:unsere[mnr]?|de[mr]|ihre[mr]?)|d(?:ü|ue)rfte(?:n)?"
+        # Restating a rule: "Der Supportplan kommt erst danach, das ist mir klar."
+        r"|(?:ist|war) mir (?:schon )?klar|ich verstehe|verstehe ich)\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"\b(?:i\s+(?:think|believe|guess|suppose|reckon)|probably|presumably|possibly|apparently|supposedly"
         r"|as far as i (?:know|can tell)|afaik|according to|to my knowledge"
-        r"|should (?:be|all be) (?:fine|ok|okay|met|covered|good|in place))\b",
+        r"|should (?:be|all be) (?:fine|ok|okay|met|covered|good|in place)|i understand|i get (?:it|that))\b",
         re.IGNORECASE,
     ),
 }
@@ -344,8 +396,14 @@ _STATUS = re.compile(
     re.IGNORECASE,
 )
 # A sentence ends at a line break, at ! or ?, and at a full stop before a capital or the end
-# ("v. a. bei", "z. B.", "520.000 USD" do not end one).
-_SENTENCES = re.compile(r"(?:[^.!?\n]|\.+(?!\s+[A-ZÄÖÜ]|\s*$|\s*\n))+[.!?]*")
+# ("v. a. bei", "z. B.", "520.000 USD" do not end one) -- or, as chat is typed, before a small
+# letter when the word before it is no abbreviation ("billing too. no support plan").
+_ABBREVIATIONS = "bzw usw inkl ggf evtl bspw zzgl etc mio mrd vgl ggü abs approx incl resp max min ltd inc corp dept"
+_NOT_AN_END_BEFORE_SMALL = "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS.split())
+_SENTENCES = re.compile(
+    r"(?:[^.!?\n]|\.+(?!\s+[A-ZÄÖÜ]|\s*$|\s*\n)"
+    rf"(?!(?<=[a-zäöüß]{{3}}\.){_NOT_AN_END_BEFORE_SMALL}\s+[a-zäöü]))+[.!?]*"
+)
 
 
 # "Ob wir First-Level-Support leisten? Klar, ...", "Do we provide first-line support? Of course":
@@ -421,6 +479,15 @@ _FAILURE_DENIED = re.compile(
 )
 
 
+# The step named in "erst nach der Bonitätsprüfung" is when, not a fact: its status is not said.
+# So is the step in "vor der Bonitätsprüfung gekauft", "before the credit check"; "bought PSfP
+# after the credit check" says it was passed.
+_STEP_TO_COME = re.compile(
+    r"\b(?:erst\s+nach|vor|bis zu[mr]?|before|until|till)\s+(?:de[mnr]|einer?|unsere[mr]|the|our|an?)\s*$",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _negated(clause: str, key: str) -> bool:
     cleared = _NOT_NEGATING.sub(" ", _FAILURE_DENIED.sub(" ", clause))
@@ -486,6 +553,7 @@ def _clauses(sentence: str, offset: int, lang: str) -> list[tuple[str, int, str]
             (words <= 2 or (words <= 4 and _NEGATION.search(text)))
             and not _mentions(text, 0)
             and not _skipped(text, lang)
+            and not _NONE_OF_THEM.search(text)
         )
         if merged and (_INFINITIVE.search(text) or short_tail):
             merged[-1][1] = end
@@ -516,7 +584,8 @@ def _clauses(sentence: str, offset: int, lang: str) -> list[tuple[str, int, str]
         preceding[index] = preceding[before] if named[before] else before
     scopes = list(texts)
     for index in range(count):
-        if not named[index]:
+        # "..., habe aber Einzelprokura": a name after a contrast is not the clause before it.
+        if not named[index] or contrast[index]:
             continue
         joined = preceding[index] is not None and _JOINS_PRECEDING.match(merged[index][2])
         if following[index] is not None and not contrast_before_following[index] and not joined:
@@ -578,20 +647,51 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
         ):
             raised = _mentions(words, sentence.start())
             continue
-        if _asks_throughout(words, lang) or _UNSURE[lang].search(words):
+        offset = sentence.start()
+        condition = _CONDITION_THEN.match(words)
+        if condition and not _asks_throughout(words[condition.end() :], lang):
+            # "Wenn alles klappt, ... ab Q3 – bis dahin bleiben wir indirekt": what follows holds.
+            words, offset = words[condition.end() :], offset + condition.end()
+        if _asks_throughout(words, lang):
             raised = []
             continue
+        unsure = _UNSURE[lang].search(words)
+        if unsure:
+            head = words[: unsure.start()]
+            conclusion = _CONCLUSION.search(head)
+            if conclusion and _mentions(head[: conclusion.start()], 0):
+                # "..., den Support machen wir selbst – damit dürften die Capabilities erfüllt
+                # sein": unsure only of the conclusion drawn.
+                words = head[: conclusion.start()]
+            elif _mentions(head, 0) and _HYPOTHETICAL.search(words, unsure.end()):
+                # "..., ich denke aber, dass wir das könnten": unsure only of what could be.
+                words = head
+            else:
+                raised = []
+                continue
+        carried_other = False  # another company is the subject until "wir"/"we" takes over
         seen: set[str] = set()
-        for index, (piece, start, scope) in enumerate(_clauses(words, sentence.start(), lang)):
+        earlier: list[_Mention] = []  # named so far in this sentence, asked about or not
+        for index, (piece, start, scope) in enumerate(_clauses(words, offset, lang)):
+            mentions = _mentions(piece, start)
+            if not mentions and _NONE_OF_THEM.search(piece):
+                mentions = earlier  # "..., haben bisher aber keinen von beiden"
+            earlier = earlier + mentions
             if _skipped(scope, lang):
                 continue
-            mentions = _mentions(piece, start)
             raised_here: list[_Mention] = []
             if index == 0:
                 mentions, raised_here, raised = raised + mentions, raised, []
             # Per clause, not per mention: a clause may name thousands of facts.
             buying, other_company = bool(_BUYING.search(scope)), bool(_OTHER_COMPANY.search(scope))
+            if other_company:
+                carried_other = True
+            elif carried_other and _WE_SUBJECT.search(scope):
+                carried_other = False
+            other_company = other_company or carried_other
             for mention in mentions:
+                if _STEP_TO_COME.search(text[start : mention.start]):
+                    continue
                 key, negated = mention.key, _negated(scope, mention.key)
                 if key == "topic":
                     # "Direct Bill: nein", "Direct Bill? Nee, sind wir nicht": the status asked about.
@@ -760,6 +860,13 @@ def short_answer(text: str, lang: str, fact: str) -> bool | None:
         return None if negated else True
     if _OPENS_NO.match(opening):
         return False
+    # "Still waiting on it" to the credit-check question: not passed yet.
+    if fact in _PENDING_FACTS and _PENDING.search(scope) and not mentions:
+        return False
+    # Without a yes or no first, words in the clause of another fact are part of that statement
+    # ("Nobody here can sign ..." to the PartnerID question), not an answer.
+    if mentions and not _CLAUSE_BREAK.search(text[: mentions[0].start]):
+        return None
     if words > _BARE_ANSWER_MAX_WORDS:
         return None
     if negated:

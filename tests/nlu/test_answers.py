@@ -298,3 +298,21 @@ def test_intents_that_start_or_report_the_check_are_kept(classified):
 def test_a_particle_before_yes(text: str, intent: str | None) -> None:
     reading = read_answer(text, "de", "first_line_support")
     assert (reading.intent if reading else None) == intent
+
+
+def test_still_waiting_answers_the_credit_check_question() -> None:
+    for text, lang in [("still waiting on that one", "en"), ("Wir warten noch darauf", "de")]:
+        assert _read(text, lang, "credit_check_passed") == (
+            "deny",
+            {("lacks", "credit_check_passed")},
+        ), text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Nobody here can sign legal agreements.", "en"), ("Niemand hier darf unterschreiben.", "de")],
+)
+def test_a_statement_about_another_fact_is_no_answer_to_the_question_asked(text, lang) -> None:
+    # The negation belongs to the signing authority, not to the PartnerID asked about.
+    reading = _read(text, lang, "partner_id_active")
+    assert reading is None or ("lacks", "partner_id_active") not in reading[1]

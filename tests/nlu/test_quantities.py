@@ -670,3 +670,14 @@ def test_not_any_managed_services_counts_none() -> None:
     assert [got(q) for q in extract("We do not offer any managed services yet.", "en")] == [
         count(0)
     ]
+
+
+def test_managed_services_named_first_then_none() -> None:
+    for text, lang in [
+        ("Managed Services bieten wir bisher keine an.", "de"),
+        ("Managed Services haben wir noch keine.", "de"),
+        ("Managed services: none yet.", "en"),
+        ("managed services we have none", "en"),
+    ]:
+        assert [got(q) for q in extract(text, lang)] == [count(0)], text
+    assert [got(q) for q in extract("Dienste haben wir zwei.", "de")] == [count(2)]

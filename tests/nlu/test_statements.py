@@ -162,11 +162,17 @@ def test_a_later_statement_of_the_same_fact_wins() -> None:
     )
 
 
-# Seven sets of 90-100 messages per language, each labelled by someone who had seen neither the
+# Eight sets of 90-100 messages per language, each labelled by someone who had seen neither the
 # rules nor the earlier sets; each file records its first score, taken before any rule was changed
-# for it. The rules were then improved on sets 1-6; these floors guard those improvements. Set 7
-# has not been improved on (the unseen measurement for the next round): its floor is its first score.
-FLOOR = {"fact_statements_5": 0.95, "fact_statements_6": 0.92, "fact_statements_7": 0.82}
+# for it. The rules were then improved on sets 1-7; these floors guard those improvements. Set 8
+# has not been improved on (the unseen measurement for the next round): its floor is just below its
+# first score.
+FLOOR = {
+    "fact_statements_5": 0.95,
+    "fact_statements_6": 0.95,
+    "fact_statements_7": 0.95,
+    "fact_statements_8": 0.90,
+}
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -234,4 +240,90 @@ ROUND_6 = [
 
 @pytest.mark.parametrize(("lang", "text", "want"), ROUND_6, ids=[t for _, t, _ in ROUND_6])
 def test_round_6_rules(lang: str, text: str, want: set) -> None:
+    assert stated(text, lang) == want
+
+
+# Rules added in the round on blind set 7 and for the negations and plans of issue-style messages,
+# each in wording of its own.
+ROUND_7 = [
+    ("de", "Einen Supportplan schließen wir erst nach der Bonitätsprüfung ab.", plan("none")),
+    ("de", "Unsere Abrechnung bauen wir gerade erst auf.", lacks("billing_infrastructure")),
+    ("de", "Niemand bei uns hat Prokura.", lacks("signing_authority")),
+    ("de", "Seit gut drei Jahren sind wir indirekter Reseller.", lacks("is_direct_bill_partner")),
+    ("de", "Wir rechnen bisher indirekt über Also ab.", lacks("is_direct_bill_partner")),
+    ("de", "Bin Geschäftsführer, unterschreiben darf ich.", has("signing_authority")),
+    ("de", "Ich bin zwar kein Vorstand, habe aber Prokura.", has("signing_authority")),
+    ("de", "Wir haben drei Managed Services, darunter Security Monitoring.", set()),
+    ("de", "Wir werden im Frühjahr ASfP bestellen.", set()),
+    ("de", "Ab März übernehmen wir den Helpdesk selbst.", set()),
+    ("de", "Wir haben ASfP vor der Bonitätsprüfung gekauft.", plan("asfp")),
+    ("de", "Der Plan kommt nach der Prüfung, das ist mir klar.", set()),
+    ("de", "Support machen wir selbst.", has("first_line_support")),
+    ("de", "Unser Wettbewerber ist Direct-Bill-Partner und hat PSfP.", set()),
+    (
+        "de",
+        "Den Helpdesk betreiben wir nicht selbst, ich denke aber, wir könnten das.",
+        lacks("first_line_support"),
+    ),
+    ("de", "Wir überlegen noch, ob ASfP oder PSfP, haben aber keinen von beiden.", plan("none")),
+    ("de", "Wir schwanken zwischen ASfP und PSfP.", set()),
+    ("en", "Nobody here can sign legal agreements.", lacks("signing_authority")),
+    ("en", "We're still setting up our own billing.", lacks("billing_infrastructure")),
+    ("en", "We're an indirect reseller through Pax8.", lacks("is_direct_bill_partner")),
+    ("en", "GF here - sorry, MD here, so the signature is mine.", has("signing_authority")),
+    ("en", "I own the company.", has("signing_authority")),
+    ("en", "As Managing Director I accept agreements for us.", has("signing_authority")),
+    (
+        "en",
+        "We don't only do first-line support, we do second line too.",
+        has("first_line_support"),
+    ),
+    ("en", "It's not like we don't have billing in place.", has("billing_infrastructure")),
+    ("en", "We'll get PSfP next quarter.", set()),
+    ("en", "No plan yet, we'll pick one later.", plan("none")),
+    ("en", "We bought ASfP before the credit check.", plan("asfp")),
+    ("en", "I understand the credit check comes first.", set()),
+    ("en", "The partner next door is direct bill and has ASfP.", set()),
+    (
+        "en",
+        "support we do in-house. no plan yet. enough?",
+        has("first_line_support") | plan("none"),
+    ),
+    (
+        "en",
+        "We don't run a helpdesk ourselves, though I think we could.",
+        lacks("first_line_support"),
+    ),
+    ("en", "We are considering ASfP or PSfP, right now we have none of them.", plan("none")),
+    ("en", "We are deciding between ASfP and PSfP.", set()),
+    (
+        "de",
+        "Unsere frühere Chefin hat alles unterschrieben; jetzt darf ich unterschreiben.",
+        has("signing_authority"),
+    ),
+    (
+        "de",
+        "Falls es klappt, wechseln wir 2027 – bis dahin bleiben wir indirekter Wiederverkäufer.",
+        lacks("is_direct_bill_partner"),
+    ),
+    (
+        "de",
+        "Den Helpdesk betreiben wir selbst – damit dürfte der Support passen.",
+        has("first_line_support"),
+    ),
+    (
+        "en",
+        "If it works out we go direct next year; until then we remain an indirect reseller.",
+        lacks("is_direct_bill_partner"),
+    ),
+    (
+        "en",
+        "Billing runs on our own platform, so accounts receivable should be fine.",
+        has("billing_infrastructure"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "want"), ROUND_7, ids=[t for _, t, _ in ROUND_7])
+def test_round_7_rules(lang: str, text: str, want: set) -> None:
     assert stated(text, lang) == want
