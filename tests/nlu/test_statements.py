@@ -162,16 +162,17 @@ def test_a_later_statement_of_the_same_fact_wins() -> None:
     )
 
 
-# Eight sets of 90-100 messages per language, each labelled by someone who had seen neither the
+# Nine sets of 90-100 messages per language, each labelled by someone who had seen neither the
 # rules nor the earlier sets; each file records its first score, taken before any rule was changed
-# for it. The rules were then improved on sets 1-7; these floors guard those improvements. Set 8
-# has not been improved on (the unseen measurement for the next round): its floor is just below its
-# first score.
+# for it. The rules were then improved on sets 1-7; these floors guard those improvements. Sets 8
+# and 9 have not been improved on (the unseen measurements for the next rounds): their floors are
+# just below their first scores.
 FLOOR = {
     "fact_statements_5": 0.95,
     "fact_statements_6": 0.95,
     "fact_statements_7": 0.95,
     "fact_statements_8": 0.90,
+    "fact_statements_9": 0.88,
 }
 
 
