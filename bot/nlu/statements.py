@@ -45,7 +45,8 @@ _FACT_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "first_line_support",
-        r"front[- ]?line[- ]?support|(?:first|1st|erst\w*)[- ]?(?:level|line|ebene)\w*(?:[- ]?support\w*)?|level[- ]?(?:1|one|eins)\b"
+        r"front[- ]?line[- ]?support|(?:first|1st|erst\w*)[- ]?(?:level|line|ebene)\w*(?:[- ]?support\w*)?"
+        r"(?:\s+capabilit(?:y|ies)|\s+f(?:ä|ae)higkeit\w*)?|level[- ]?(?:1|one|eins)\b"
         r"|tier[- ]?(?:1|one)[- ]?support|help[- ]?desk(?![- ]?(?:agent|rolle|role))\w*|service[- ]?desk\w*|support[- ]?desk\w*"
         r"|erstsupport\w*|kundensupport\w*|customer support|support der ersten ebene|\bl1\b[- ]?(?:support)?"
         r"|support[- ]?team\w*|supportteam\w*|service[- ]?team\w*|(?:support|kunden|customer)[- ]?hotline\w*"
@@ -156,10 +157,10 @@ _PLANS = {"asfp", "psfp", "plan"}
 # Negation, clause by clause. "nicht nur"/"not only" and "kein Problem"/"no problem" negate nothing.
 _NOT_NEGATING = re.compile(
     r"\bnicht nur\b|\bnicht blo(?:ß|ss)\b|\bnot only\b|\bnot just\b|n't (?:just|only)\b"
-    r"|\bnot (?:like|as if|as though) (?:we|i)\b[^.,;!?]*?(?:n't|\bnot\b|\bno\b)|\bkein(?:e|en)? (?:problem|thema|sorge|frage)\b"
+    r"|\bnot (?:like|as if|as though) (?:we|i)\b[^.,;!?]*?(?:n't|\bnot\b|\bno\b)|\bkein(?:e|en)? (?:problem\w*|thema|sorge\w*|frage)\b"
     r"|\bno (?:problem|worries|doubt|question)\b|\b(?:gone|went|got) thr(?:ough|u)\b"
     # No third party doing it means the partner does it: "ohne Distributor", "no disti involved".
-    r"|\b(?:no|kein\w*|ohne|without)\s+(?:\w+\s+)?(?:disti|distribut\w*|dienstleister|third[- ]party|outsourc\w*)\w*",
+    r"|\b(?:no|nothing|nichts|kein\w*|ohne|without)\s+(?:\w+\s+)?(?:disti|distribut\w*|dienstleister|third[- ]party|outsourc\w*|ausgelagert)\w*",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -211,7 +212,10 @@ _SOMEONE_ELSE = re.compile(
     re.IGNORECASE,
 )
 # The capabilities are all four or nothing: "Außer Security decken wir alle ab" lacks them.
-_EXCEPT = re.compile(r"\bau(?:ß|ss)er\b|\bexcept\b|\bapart from\b|\bbis auf\b", re.IGNORECASE)
+_EXCEPT = re.compile(
+    r"\bau(?:ß|ss)er\b|\bexcept\b|\bapart from\b|\bbis auf\b|\bteilweise\b|\bzum teil\b|\bpartly\b|\bpartially\b",
+    re.IGNORECASE,
+)
 # Buying a plan is not holding it yet: "jetzt kaufen wir ASfP – bisher haben wir noch keinen Plan".
 _BUYING = re.compile(
     r"\b(?:kaufen|bestellen|buchen|erwerben) wir\b|\bwir (?:kaufen|bestellen|buchen|erwerben)\b"
@@ -224,7 +228,21 @@ _BUYING = re.compile(
 _OTHER_COMPANY = re.compile(
     r"\b(?:schwester|mutter|tochter)(?:firma|gesellschaft|unternehmen|konzern)\w*|\bkonzernmutter\b"
     r"|\bnachbar\w*|\b(?:konkurrent|wettbewerber|mitbewerber|competitor)\w*|\bdown the road\b|\bnext door\b"
+    # A customer as the subject: "Unser Kunde, die Müller GmbH, hat Premier Support".
+    r"|^\W*(?:unser\w*|ein\w*|der|die|our|the|a|one of our)\s+(?:kunde|kundin|customer|client)s?\b"
     r"|\b(?:parent|sister|daughter) (?:company|firm|organi[sz]ation)\b|\bsubsidiar\w*|\baffiliate\w*",
+    re.IGNORECASE,
+)
+# A double denial opening a sentence affirms what it names, up to a dash or semicolon.
+_NOT_THAT = re.compile(
+    r"^\W*(?:es ist\s+)?nicht\s+(?:so,?\s*)?(?:dass|als ob)\b|^\W*(?:it'?s|it is)\s+not\s+(?:that|like|as if)\b"
+    r"|^\W*not that\b",
+    re.IGNORECASE,
+)
+_PART_END = re.compile(r"\s+[–—-]\s+|\s*[–—;]\s*")
+# "..., aber die ist seit Oktober inaktiv", "but it's been suspended": the thing just named.
+_BUT_IT = re.compile(
+    r"^\W*(?:aber|jedoch|but|however)\s+(?:die|der|das|sie|er|es|it|that|this|they)\b",
     re.IGNORECASE,
 )
 # A conclusion the writer draws at the end: "– damit ...", ", so the capabilities ...".
@@ -241,7 +259,7 @@ _CONDITION_THEN = re.compile(
 # aber keinen von beiden".
 _NONE_OF_THEM = re.compile(
     r"\b(?:kein(?:e[ns]?)?|keins) (?:von (?:beiden|ihnen|den beiden)|davon)\b|\bnone of (?:them|those|these|the two)\b"
-    r"|\bneither (?:of them|one)\b",
+    r"|\bneither (?:of them|one)\b|n't (?:have |hold |own |got )?either\b|\bnot (?:have )?either\b",
     re.IGNORECASE,
 )
 # "Unser Nachbar-Systemhaus ... und hat PSfP": its later clauses too, until the partner speaks of itself.
@@ -347,7 +365,8 @@ _NOT_YET_A_FACT = re.compile(
     r"\bwollen\b|\bwill\b|\bm(?:ö|oe)chte\w*|\bplanen\b|\bvorhaben\b|\bwerden\s*[.!]*$|\bbecome\b|\bbecoming\b"
     r"|\bwant\w*|\bplan(?:ning)? to\b|\bgoing to\b|'ll\b|’ll\b|\bintend\w*|\bwould like\b|\b'd like\b"
     r"|\b(?:ü|ue)berleg\w*|\bk(?:ü|ue)nftig\w*|\bzuk(?:ü|ue)nftig\w*|\bdemn(?:ä|ae)chst\b|\bsp(?:ä|ae)ter\b"
-    r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext year\b|\bn(?:ä|ae)chstes jahr\b"
+    r"|\bthinking (?:about|of)\b|\bconsider\w*|\bin (?:the )?future\b|\bnext (?:week|month|quarter|year)\b"
+    r"|\b(?:n(?:ä|ae)chst|kommend)\w*\s+(?:woche|monat|quartal|jahr)\b|\bhop(?:e|es|ing)\b|\bhoffe\w*"
     # What was once so ("Wir waren mal Direct-Bill-Partner", "we used to have PSfP") is not so now.
     r"|\b(?:waren|war|hatten|hatte|were|was|had)\b[^.!?\n]{0,80}?\b(?:mal|fr(?:ü|ue)her|ehemals|einmal|formerly|previously|at one point)\b"
     r"|\b(?:fr(?:ü|ue)her\w*|ehemalig\w*|ehemals|damals|formerly|previously|former)\b[^.!?\n]{0,80}?\b(?:waren|war|hatten|hatte|hat|haben|were|was|had|has|have)\b"
@@ -379,13 +398,16 @@ _UNSURE = {
         # "damit dürften die Capabilities erfüllt sein".
         r"|soweit ich wei(?:ß|ss)|meines wissens|laut (?:unsere[mnr]?|de[mr]|ihre[mr]?)|d(?:ü|ue)rfte(?:n)?"
         # Restating a rule: "Der Supportplan kommt erst danach, das ist mir klar."
-        r"|(?:ist|war) mir (?:schon )?klar|ich verstehe|verstehe ich)\b",
+        r"|(?:ist|war) mir (?:schon )?klar|ich verstehe|verstehe ich"
+        r"|(?:hat|haben) (?:uns|mir) (?:\w+ )?gesagt|sagt,|meint,|sagt(?:e)? (?:uns|mir))\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"\b(?:i\s+(?:think|believe|guess|suppose|reckon)|probably|presumably|possibly|apparently|supposedly"
         r"|as far as i (?:know|can tell)|afaik|according to|to my knowledge"
-        r"|should (?:be|all be) (?:fine|ok|okay|met|covered|good|in place)|i understand|i get (?:it|that))\b",
+        r"|should (?:be|all be) (?:fine|ok|okay|met|covered|good|in place)|i understand|i get (?:it|that)"
+        # What someone else says: "our distributor told us ...", "my boss says ...".
+        r"|(?:told|tells) (?:us|me)|(?:says|said) (?:that |we |we're )|(?:heard|hear) (?:that|we))\b",
         re.IGNORECASE,
     ),
 }
@@ -652,6 +674,21 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
         if condition and not _asks_throughout(words[condition.end() :], lang):
             # "Wenn alles klappt, ... ab Q3 – bis dahin bleiben wir indirekt": what follows holds.
             words, offset = words[condition.end() :], offset + condition.end()
+        not_that = _NOT_THAT.match(words)
+        if not_that:
+            # "Es ist nicht so, dass wir keine PartnerID hätten – die ist aktiv": denied twice.
+            end = _PART_END.search(words, not_that.end())
+            cut = end.end() if end else len(words)
+            for mention in _mentions(words[:cut], offset):
+                if mention.key in _PLANS:
+                    plans.append((mention.key, False, mention, words[:cut]))
+                elif mention.key not in ("topic", "indirect_today"):
+                    facts.pop(mention.key, None)
+                    facts[mention.key] = Statement(
+                        HAS, mention.key, mention.start, mention.end,
+                        text[mention.start : mention.end], words[:cut],
+                    )  # fmt: skip
+            words, offset = words[cut:], offset + cut
         if _asks_throughout(words, lang):
             raised = []
             continue
@@ -672,11 +709,15 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
         carried_other = False  # another company is the subject until "wir"/"we" takes over
         seen: set[str] = set()
         earlier: list[_Mention] = []  # named so far in this sentence, asked about or not
+        last_named: list[_Mention] = []  # named by the latest clause that named anything
         for index, (piece, start, scope) in enumerate(_clauses(words, offset, lang)):
             mentions = _mentions(piece, start)
             if not mentions and _NONE_OF_THEM.search(piece):
                 mentions = earlier  # "..., haben bisher aber keinen von beiden"
+            elif not mentions and _BUT_IT.match(piece) and last_named:
+                mentions = last_named  # "Wir haben zwar eine PartnerID, aber die ist inaktiv"
             earlier = earlier + mentions
+            last_named = mentions or last_named
             if _skipped(scope, lang):
                 continue
             raised_here: list[_Mention] = []

@@ -164,14 +164,14 @@ def test_a_later_statement_of_the_same_fact_wins() -> None:
 
 # Nine sets of 90-100 messages per language, each labelled by someone who had seen neither the
 # rules nor the earlier sets; each file records its first score, taken before any rule was changed
-# for it. The rules were then improved on sets 1-7; these floors guard those improvements. Sets 8
-# and 9 have not been improved on (the unseen measurements for the next rounds): their floors are
-# just below their first scores.
+# for it. The rules were then improved on sets 1-8; these floors guard those improvements. Set 9
+# has not been improved on (the unseen measurement for the next round): its floor is just below its
+# first score.
 FLOOR = {
     "fact_statements_5": 0.95,
     "fact_statements_6": 0.95,
     "fact_statements_7": 0.95,
-    "fact_statements_8": 0.90,
+    "fact_statements_8": 0.95,
     "fact_statements_9": 0.88,
 }
 
@@ -327,4 +327,37 @@ ROUND_7 = [
 
 @pytest.mark.parametrize(("lang", "text", "want"), ROUND_7, ids=[t for _, t, _ in ROUND_7])
 def test_round_7_rules(lang: str, text: str, want: set) -> None:
+    assert stated(text, lang) == want
+
+
+# Rules added in the round on blind set 8, each in wording of its own.
+ROUND_8 = [
+    (
+        "de",
+        "Es ist nicht so, dass wir keinen Helpdesk hätten – den gibt es seit 2019.",
+        has("first_line_support"),
+    ),
+    ("en", "It's not that we lack a PartnerID; ours is active.", has("partner_id_active")),
+    ("de", "Wir haben zwar ASfP gehabt, aber der ist abgelaufen.", plan("none")),
+    ("de", "Eine PartnerID gibt es, aber die ist gesperrt.", lacks("partner_id_active")),
+    ("en", "We have a partner ID but it's inactive right now.", lacks("partner_id_active")),
+    ("de", "Die Bonitätsprüfung beantragen wir kommende Woche.", set()),
+    ("en", "We hope to get through the credit check soon.", set()),
+    ("de", "Unser Kunde hat PSfP.", set()),
+    ("en", "One of our customers is a direct bill partner.", set()),
+    (
+        "de",
+        "Bei der Bonitätsprüfung gab es keine Probleme, die ist bestanden.",
+        has("credit_check_passed"),
+    ),
+    ("de", "Die vier Capabilities erfüllen wir nur teilweise.", lacks("capabilities")),
+    ("en", "Our distributor told us our PartnerID is active.", set()),
+    ("en", "Our first-line support capability is missing.", lacks("first_line_support")),
+    ("en", "we run the helpdesk ourselves, nothing outsourced", has("first_line_support")),
+    ("en", "ASfP or PSfP, it doesn't matter: we don't have either.", plan("none")),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "want"), ROUND_8, ids=[t for _, t, _ in ROUND_8])
+def test_round_8_rules(lang: str, text: str, want: set) -> None:
     assert stated(text, lang) == want
