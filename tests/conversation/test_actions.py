@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +20,7 @@ from actions.actions import (
     ValidateEligibilityForm,
 )
 from bot.eligibility import FACT_SPECS, REQUIREMENT_CODES
+from tests.casebook import Case, load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
@@ -169,3 +171,35 @@ def test_staff_lookup_is_refused_to_partners_and_answers_staff(database, monkeyp
         tracker(intent="staff_lookup", entities=[{"entity": "partner_id", "value": "1111111"}]),
     )
     assert unknown[0]["text"] == "No assessment is stored for this PartnerID."
+
+
+# The shared cases (tests/cases) as the conversation meets them: the facts as slots, the verdict
+# from the action's payload in both languages, and the question the form asks next. The actions
+# read today's date, so the cases whose outcome depends on a start month stay with the engine's
+# and the CLI's tests.
+@pytest.mark.parametrize(
+    "case",
+    [c for c in load_cases(errors=False) if "indirect_since" not in c.facts],
+    ids=lambda c: c.id,
+)
+def test_shared_case_through_the_actions(case: Case) -> None:
+    expect = case.expect
+    for lang in ("de", "en"):
+        slots = case.facts | {"language": lang}  # the cases' values are the slots' JSON values
+        _, messages = run(ActionCheckEligibility(), tracker(slots, intent="ask_eligibility"))
+        payload = messages[1]["custom"]
+        by_code = {r["code"]: r for r in payload["requirements"]}
+        if "status" in expect:
+            assert payload["status"] == expect["status"]
+        for code, status in (expect.get("requirements") or {}).items():
+            assert by_code[code]["status"] == status, code
+        for code, by_lang in (expect.get("detail") or {}).items():
+            if lang in by_lang:
+                assert by_lang[lang] in by_code[code]["detail"] + messages[0]["text"], code
+        if "warnings" in expect:
+            assert len(payload["warnings"]) == len(expect["warnings"])
+    if "next_fact" in expect:
+        events, _ = run(
+            ValidateEligibilityForm(), tracker(case.facts, active_loop="eligibility_form")
+        )
+        assert slot_events(events)["requested_slot"] == expect["next_fact"]
