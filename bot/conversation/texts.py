@@ -64,6 +64,10 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "de": "„{text}“ liegt zu nah an der Anforderung von {threshold}, um darüber zu entscheiden. Bitte nennen Sie mir den genauen Wert für „{label}“.",
         "en": "“{text}” is too close to the requirement of {threshold} to decide. Please give me the exact figure for “{label}”.",
     },
+    "conv.tenure_contradiction": {
+        "de": "„{since}“ wären {derived}, Sie schreiben aber auch „{stated}“ – das passt nicht zusammen, deshalb habe ich keines von beiden notiert. Seit wann genau sind Sie indirekter Wiederverkäufer?",
+        "en": "“{since}” would be {derived}, but you also wrote “{stated}” – these don't match, so I have noted neither. Since when exactly have you been an indirect reseller?",
+    },
     "conv.ambiguous_quantity": {
         "de": "„{text}“ ist mehrdeutig ({options}). Welcher Wert ist gemeint?",
         "en": "“{text}” is ambiguous ({options}). Which one do you mean?",

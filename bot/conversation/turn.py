@@ -23,6 +23,7 @@ from bot.eligibility.facts import (
     MONTH,
     MONTHS,
     SUPPORT_PLANS,
+    TENURE_SLACK_MONTHS,
     json_value,
     validate_fact,
 )
@@ -120,12 +121,27 @@ def _estimate(
                            "value": decided}  # fmt: skip
 
 
+def _tenure_contradiction(durations: list[tuple[dict, Mapping[str, Any]]]) -> dict | None:
+    """A start month and a duration in one message that disagree by more than the month of slack
+    the engine allows ("seit März 2025, also 8 Monate"): their texts and figures."""
+    started = [(e, i) for e, i in durations if i.get("since")]
+    counted = [(e, i) for e, i in durations if not i.get("since")]
+    if not started or not counted:
+        return None
+    (start, _), (count, _) = started[-1], counted[-1]
+    if abs(int(start["value"]) - int(count["value"])) <= TENURE_SLACK_MONTHS:
+        return None
+    return {"since": start.get("text") or "", "derived": int(start["value"]),
+            "stated": count.get("text") or str(count["value"])}  # fmt: skip
+
+
 def _candidates(
     intent: str, entities: list[dict], requested: str | None, text: str
 ) -> tuple[dict, list]:
     """Fact candidates from entities and the intent, plus problems to tell the user about."""
     found: dict[str, Any] = {}
     problems: list[tuple[str, dict]] = []
+    durations: list[tuple[dict, Mapping[str, Any]]] = []  # (entity, additional_info)
     for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
         info = entity.get("additional_info") or {}
@@ -137,6 +153,8 @@ def _candidates(
             else:
                 found[fact] = decided
                 problems.append(("conv.estimate_kept", params))
+                if fact == "indirect_months" and info.get("hedge") != "period":
+                    durations.append(({**entity, "value": decided}, info))  # "about two years"
         elif name == "amount":
             currency = info.get("currency", "USD")
             if currency == "USD":
@@ -146,6 +164,7 @@ def _candidates(
                     ("conv.other_currency", {"amount": Money(Decimal(str(value)), currency)})
                 )
         elif name == "duration":
+            durations.append((entity, info))
             found["indirect_months"] = value
             if info.get("since"):
                 found["indirect_since"] = info["since"]
@@ -168,6 +187,16 @@ def _candidates(
             found["support_plan"] = value
         elif name in ("has", "lacks") and value in _BOOL_FACTS:
             found[value] = name == "has"
+    contradiction = _tenure_contradiction(durations)
+    if contradiction:
+        # RULES.md: a contradiction is asked, not resolved; neither figure is taken.
+        found.pop("indirect_months", None)
+        found.pop("indirect_since", None)
+        problems = [
+            (key, params) for key, params in problems
+            if not (key == "conv.estimate_kept" and params["fact"] == "indirect_months")
+        ]  # fmt: skip
+        problems.append(("conv.tenure_contradiction", contradiction))
     if requested and requested not in found:
         if intent == "dont_know":
             found[requested] = DONT_KNOW
@@ -195,7 +224,9 @@ def interpret_turn(
     turn = Turn()
     found, problems = _candidates(intent, entities, requested, text or "")
     for key, params in problems:
-        if "fact" in params:  # an estimate: its figures as the partner reads them
+        if key == "conv.tenure_contradiction":
+            params = {**params, "derived": shown_value("indirect_months", params["derived"], lang)}
+        elif "fact" in params:  # an estimate: its figures as the partner reads them
             fact = params["fact"]
             params = {
                 "text": params["text"],

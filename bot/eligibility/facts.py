@@ -21,6 +21,8 @@ from bot.i18n import Message
 
 # The value that marks "asked, and the partner does not know" in files and payloads.
 DONT_KNOW = "dont_know"
+# One month of slack: "14 months" and a start 15 calendar months ago mean the same partner.
+TENURE_SLACK_MONTHS = 1
 
 BOOL, CHOICE, MONEY, MONTHS, COUNT, DIGITS, COUNTRY, MONTH = (
     "bool", "choice", "money", "months", "count", "digits", "country", "month",
@@ -237,8 +239,7 @@ class Facts:
             return self
         months = months_between(since, self.as_of)
         stated = self.values.get("indirect_months")
-        # One month of slack: "14 months" and a start 15 calendar months ago mean the same partner.
-        if stated is not None and abs(stated - months) > 1:
+        if stated is not None and abs(stated - months) > TENURE_SLACK_MONTHS:
             raise _error(
                 "indirect_months",
                 "error.tenure_contradiction",

@@ -225,3 +225,27 @@ def test_the_exact_figure_after_an_estimate_is_taken():
     assert (
         _said("298.500 USD", "de", requested="csp_revenue_usd").changes["csp_revenue_usd"] == 298500
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "asked"),
+    [
+        (
+            "de",
+            "Wir sind seit März 2025 indirekter Wiederverkäufer, also 8 Monate.",
+            "Seit wann genau",
+        ),
+        ("en", "We started reselling in March 2025, so 8 months now.", "Since when exactly"),
+        ("en", "We started reselling in March 2025, so about two years now.", "Since when exactly"),
+    ],
+)
+def test_a_start_month_and_a_duration_that_disagree_are_asked_about(lang, text, asked):
+    result = _said(text, lang)
+    assert "indirect_months" not in result.changes and "indirect_since" not in result.changes
+    [reply] = result.replies
+    assert asked in reply
+
+
+def test_a_start_month_and_a_duration_that_agree_are_noted():
+    result = _said("Seit März 2025, also seit 20 Monaten.", "de")
+    assert result.changes["indirect_since"] == "2025-03"

@@ -234,3 +234,16 @@ def test_english_estimates_are_counted_or_asked_for(assistant: Assistant) -> Non
     replies = assistant.say(sender, "We made roughly $300,000 in CSP revenue.")
     assert assistant.tracker(sender)["slots"].get("csp_revenue_usd") is None
     assert "too close to the requirement of USD 300,000" in texts(replies)
+
+
+def test_a_start_month_and_a_duration_that_disagree_are_asked_about(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = assistant.say(
+        sender, "Wir sind seit März 2025 indirekter Wiederverkäufer, also 8 Monate."
+    )
+    assert_language(replies, "de")
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["indirect_months"] is None and slots["indirect_since"] is None
+    assert "das passt nicht zusammen" in texts(replies)
+    replies = assistant.say(sender, "Seit März 2025.")
+    assert assistant.tracker(sender)["slots"]["indirect_since"] == "2025-03"
