@@ -7,7 +7,6 @@ what they mean for the facts, using the engine's validation, so that the actions
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,11 +31,6 @@ from bot.eligibility.rules import current_ruleset
 from bot.eligibility.texts import render_text as render_engine_text
 from bot.i18n import Message, Money, Month, check_language, format_money, format_month
 
-# Bare numbers count as managed services only when the message talks about them.
-_MANAGED_SERVICES = re.compile(
-    r"managed|verwaltete[nrs]?\s+dienst|ip[- ]?(dienst|service)|kundenl[öo]sung|customer solution|services?\b|dienste?\b",
-    re.IGNORECASE,
-)
 _BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
 
 
@@ -169,11 +163,12 @@ def _candidates(
             if info.get("since"):
                 found["indirect_since"] = info["since"]
         elif name == "count":
-            # A bare number answers whichever numeric question is open.
-            if requested in ("indirect_months", "managed_services", "csp_revenue_usd"):
-                found.setdefault(requested, value)
-            elif _MANAGED_SERVICES.search(text):
+            # What the message names as counted is managed services ("zwei Managed Services");
+            # a bare number answers whichever numeric question is open.
+            if info.get("unit") == "count":
                 found.setdefault("managed_services", value)
+            elif requested in ("indirect_months", "managed_services", "csp_revenue_usd"):
+                found.setdefault(requested, value)
         elif name == "partner_id":
             found["partner_id"] = value
         elif name == "invalid_quantity":

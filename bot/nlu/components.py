@@ -70,11 +70,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.eligibility import FACT_SPECS
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.nlu import embeddings as embeddings_module
 from bot.nlu import language as language_module
 from bot.nlu.answers import ASK_ELIGIBILITY, asks_eligibility, read_answer
 from bot.nlu.embeddings import ENCODERS, sentence_encoder
-from bot.nlu.language import DEFAULT_LANGUAGE, LANGUAGES, LanguageDecision, detect
+from bot.nlu.language import LanguageDecision, detect
 from bot.nlu.statements import SUPPORT_PLAN, extract_statements, statements_in_question
 
 # Message properties set by LanguageDetector for the components after it.
@@ -501,6 +502,8 @@ class QuantityExtractor(_RuleBasedExtractor):
             info["currency"] = quantity.currency
         if getattr(quantity, "since", None):
             info["since"] = _month(quantity.since)
+        if getattr(quantity, "unit", None):
+            info["unit"] = quantity.unit
         alternatives = getattr(quantity, "alternatives", None)
         if alternatives:
             info["alternatives"] = _jsonable(alternatives)

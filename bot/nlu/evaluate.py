@@ -36,8 +36,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
+from bot.i18n import LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("de", "en")
 TARGET_F1 = 0.95
 SEED = 20261125
 OTHER_SEED = 7

@@ -28,8 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "en"
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 # Tuned on tests/nlu/test_language.py; a decision below these keeps the current language.
 CONFIDENCE_THRESHOLD = 0.9

@@ -153,6 +153,9 @@ class Quantity:
     # The dialogue decides with them where every value in the span meets a rule, or none does.
     hedge: str | None = None
     bounds: tuple = ()
+    # "count" where the message names what is counted ("zwei Managed Services", "none of our
+    # services"); None for a bare number, which answers whichever numeric question is open.
+    unit: str | None = None
 
 
 def extract_quantities(text: str, lang: str, today: dt.date) -> list[Quantity]:
@@ -857,7 +860,7 @@ class _Extractor:
 
     def numbers(self) -> None:
         for match in self.free_matches(_NONE_COUNT):
-            self.emit(match.start(), match.end(), COUNT, 0)
+            self.emit(match.start(), match.end(), COUNT, 0, unit="count")
         tokens = self.digit_tokens() + self.word_tokens()
         tokens.sort(key=lambda t: t.start)
         protos: list[_Proto] = []
@@ -1314,6 +1317,8 @@ class _Extractor:
         if proto.window:
             return  # a time window: its span stays taken, nothing is said
         extra: dict = {}
+        if kind == COUNT and proto.unit == "count":
+            extra["unit"] = "count"
         if kind == AMOUNT:
             extra["currency"] = proto.currency or self.message_currency()
             if extra["currency"] is None:
@@ -1345,9 +1350,11 @@ class _Extractor:
         elif value != value.to_integral_value():
             floor = int(value.to_integral_value(ROUND_FLOOR))
             ceil = int(value.to_integral_value(ROUND_CEILING))
-            self.emit(start, end, kind, None, problem=NOT_WHOLE, alternatives=(floor, ceil))
+            self.emit(
+                start, end, kind, None, problem=NOT_WHOLE, alternatives=(floor, ceil), **extra
+            )
         else:
-            self.emit(start, end, kind, int(value))
+            self.emit(start, end, kind, int(value), **extra)
 
     def message_currency(self) -> str | None:
         """For an amount with no currency beside it: the one the message names, else USD."""

@@ -21,8 +21,11 @@ def duration(months, since=None):
     return {"entity": "duration", "value": months, "additional_info": info}
 
 
-def count(value):
-    return {"entity": "count", "value": value}
+def count(value, named=False):
+    # `named`: the message names what it counts ("2 Managed Services"), as the extractor marks it.
+    return {"entity": "count", "value": value} | (
+        {"additional_info": {"unit": "count"}} if named else {}
+    )
 
 
 def turn(intent="inform", entities=(), text="", slots=None, requested=None, lang="en"):
@@ -31,7 +34,7 @@ def turn(intent="inform", entities=(), text="", slots=None, requested=None, lang
 
 def test_several_facts_in_one_message_are_noted_in_german() -> None:
     result = turn(
-        entities=[amount(350000), duration(14), count(2)],
+        entities=[amount(350000), duration(14), count(2, named=True)],
         text="350.000 USD, 14 Monate, 2 Managed Services",
         lang="de",
     )
@@ -86,7 +89,7 @@ def test_flagged_quantities_are_questioned_not_stored() -> None:
 
 
 def test_values_out_of_range_get_a_clear_answer() -> None:
-    result = turn(entities=[count(200000)], text="200000 managed services")
+    result = turn(entities=[count(200000, named=True)], text="200000 managed services")
     assert result.changes == {}
     assert result.replies[0].startswith("I can't use that (managed services):")
 
@@ -249,3 +252,8 @@ def test_a_start_month_and_a_duration_that_disagree_are_asked_about(lang, text, 
 def test_a_start_month_and_a_duration_that_agree_are_noted():
     result = _said("Seit März 2025, also seit 20 Monaten.", "de")
     assert result.changes["indirect_since"] == "2025-03"
+
+
+def test_only_a_counted_service_is_a_managed_service():
+    assert _said("Wir betreuen 3 Kunden mit unseren Services.", "de").changes == {}
+    assert _said("Wir haben 3 Managed Services.", "de").changes == {"managed_services": 3}

@@ -681,3 +681,9 @@ def test_managed_services_named_first_then_none() -> None:
     ]:
         assert [got(q) for q in extract(text, lang)] == [count(0)], text
     assert [got(q) for q in extract("Dienste haben wir zwei.", "de")] == [count(2)]
+
+
+def test_a_count_says_whether_the_message_names_what_it_counts() -> None:
+    assert [q.unit for q in extract("zwei Managed Services", "de")] == ["count"]
+    assert [q.unit for q in extract("we run no managed services", "en")] == ["count"]
+    assert [q.unit for q in extract("zwei", "de")] == [None]
