@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.conversation.texts import question, render_text
+from bot.conversation.texts import question, render_text, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
     FACT_SPECS,
@@ -42,6 +42,27 @@ async def record(write, *args: Any, **kwargs: Any) -> None:
         await write(*args, **kwargs)
     except Exception:
         logger.exception("could not store %s", getattr(write, "__name__", "a record"))
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start (the slots carried over, as `carry_over_slots_to_new_session` asks),
+    plus the rule set's numbers as the slots the FAQ answers quote: a new rule set changes no
+    response by hand."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        # As Rasa's own: what slot events set, not the domain's initial values (a carried-over
+        # initial `language` would override the channel's locale).
+        latest = {
+            e["name"]: e.get("value") for e in tracker.applied_events() if e["event"] == "slot"
+        }
+        latest.update(response_slots())
+        carried = [SlotSet(key, value) for key, value in latest.items()]
+        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
 class ActionValidateSlotMappings(Action):

@@ -73,9 +73,14 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-def format_value(value: Any, lang: str, catalog: Mapping[str, Mapping[str, Any]]) -> str:
+def format_value(
+    value: Any,
+    lang: str,
+    catalog: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any] | None = None,
+) -> str:
     if isinstance(value, Message):
-        return render(value, lang, catalog)
+        return render(value, lang, catalog, defaults)
     if isinstance(value, Money):
         return format_money(value, lang)
     if isinstance(value, Month):
@@ -87,10 +92,22 @@ def format_value(value: Any, lang: str, catalog: Mapping[str, Mapping[str, Any]]
     return str(value)
 
 
-def render(message: Message, lang: str, catalog: Mapping[str, Mapping[str, Any]]) -> str:
-    """Render a catalog message in `lang`; a variant may be split by plural category of `count`."""
+def render(
+    message: Message,
+    lang: str,
+    catalog: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any] | None = None,
+) -> str:
+    """Render a catalog message in `lang`; a variant may be split by plural category of `count`.
+    `defaults` are parameters every message of the catalog may quote (the rule set's numbers),
+    nested messages included; a message's own parameters win."""
     variants = catalog[message.key][check_language(lang)]
     if isinstance(variants, Mapping):
         variants = variants[plural_category(lang, message.params["count"])]
-    params = {name: format_value(value, lang, catalog) for name, value in message.params.items()}
+    used = {**(defaults or {}), **message.params}
+    params = {
+        name: format_value(value, lang, catalog, defaults)
+        for name, value in used.items()
+        if "{" + name in variants  # only what this text quotes is formatted
+    }
     return variants.format(**params)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.eligibility import FACT_SPECS, current_ruleset
 from bot.eligibility.facts import BOOL, CHOICE
-from bot.i18n import LANGUAGES, Message, render
+from bot.eligibility.rules import text_parameters
+from bot.i18n import LANGUAGES, Message, format_money, render
 
 TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "label.partner_id_active": {"de": "aktive PartnerID", "en": "active PartnerID"},
@@ -13,7 +14,10 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "label.first_line_support": {"de": "Support der ersten Ebene", "en": "first-line support"},
     "label.support_plan": {"de": "Supportplan", "en": "support plan"},
     "label.credit_check_passed": {"de": "Bonitätsprüfung bestanden", "en": "credit check passed"},
-    "label.csp_revenue_usd": {"de": "CSP-Umsatz (12 Monate)", "en": "CSP revenue (12 months)"},
+    "label.csp_revenue_usd": {
+        "de": "CSP-Umsatz ({rule_window} Monate)",
+        "en": "CSP revenue ({rule_window} months)",
+    },
     "label.indirect_months": {
         "de": "Zeit als indirekter Wiederverkäufer",
         "en": "time as indirect reseller",
@@ -49,8 +53,8 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
     "conv.noted": {"de": "Notiert – {items}.", "en": "Noted – {items}."},
     "conv.updated": {"de": "Aktualisiert – {items}.", "en": "Updated – {items}."},
     "conv.other_currency": {
-        "de": "Sie haben {amount} genannt. Microsoft rechnet die Umsatzanforderung in US-Dollar: Wie hoch war Ihr CSP-Umsatz der letzten 12 Monate in USD?",
-        "en": "You gave {amount}. Microsoft counts the revenue requirement in US dollars: what was your CSP revenue over the last 12 months in USD?",
+        "de": "Sie haben {amount} genannt. Microsoft rechnet die Umsatzanforderung in US-Dollar: Wie hoch war Ihr CSP-Umsatz der letzten {rule_window} Monate in USD?",
+        "en": "You gave {amount}. Microsoft counts the revenue requirement in US dollars: what was your CSP revenue over the last {rule_window} months in USD?",
     },
     "conv.invalid_quantity": {
         "de": "„{text}“ kann ich nicht als Angabe übernehmen – bitte prüfen Sie die Zahl.",
@@ -167,7 +171,20 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
 
 
 def render_text(message: Message, lang: str) -> str:
-    return render(message, lang, TEXTS)
+    return render(message, lang, TEXTS, text_parameters())
+
+
+def response_slots() -> dict[str, str]:
+    """The rule set's numbers as the slots that domain.yml's responses quote ("{rule_window}
+    Monate", "{rule_min_revenue_de}"): Rasa fills a response from slots, and an amount reads
+    differently in each language. Set at every session start."""
+    params = text_parameters()
+    return {
+        **{f"rule_min_revenue_{lang}": format_money(params["rule_min_revenue"], lang)
+           for lang in LANGUAGES},
+        "rule_window": str(params["rule_window"]),
+        "rule_min_months": str(params["rule_min_months"]),
+    }  # fmt: skip
 
 
 # The payloads are intents (and for the plan an entity) that the dialogue reads like typed answers.

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import Money
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -61,6 +63,17 @@ def _load() -> tuple[str, dict[str, RuleSet]]:
 def current_ruleset() -> RuleSet:
     current, sets = _load()
     return sets[current]
+
+
+def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
+    """The rule set's numbers as parameters every catalog text may quote ("{rule_min_revenue}",
+    "{rule_window} Monate"): a text never writes a threshold itself."""
+    rules = rules or current_ruleset()
+    return {
+        "rule_min_revenue": Money(rules.min_csp_revenue_usd),
+        "rule_window": rules.revenue_window_months,
+        "rule_min_months": rules.min_indirect_months,
+    }
 
 
 def ruleset(rules_version: str) -> RuleSet:

@@ -7,6 +7,7 @@ A variant may be split by plural category ("one"/"other") of its `count` paramet
 
 from __future__ import annotations
 
+from bot.eligibility.rules import text_parameters
 from bot.i18n import Message, render
 
 TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
@@ -88,8 +89,8 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "Grow your CSP cloud revenue as an indirect reseller to at least {minimum} over {window} months. Microsoft reviews the figure and may ask for more information.",
     },
     "req.revenue.unknown": {
-        "de": "Noch offen: Ihr CSP-Cloudumsatz der letzten zwölf Monate als indirekter Wiederverkäufer.",
-        "en": "Still open: your CSP cloud revenue of the last twelve months as an indirect reseller.",
+        "de": "Noch offen: Ihr CSP-Cloudumsatz der letzten {rule_window} Monate als indirekter Wiederverkäufer.",
+        "en": "Still open: your CSP cloud revenue of the last {rule_window} months as an indirect reseller.",
     },
     "req.csp_tenure.met": {
         "de": {
@@ -223,8 +224,8 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "whether Microsoft has e-mailed you that the credit check is passed.",
     },
     "fact.csp_revenue_usd.where": {
-        "de": "Ihren CSP-Cloudumsatz der letzten zwölf Monate (Partner Center, Analysen, oder Ihr indirekter Anbieter).",
-        "en": "your CSP cloud revenue of the last twelve months (Partner Center analytics, or your indirect provider).",
+        "de": "Ihren CSP-Cloudumsatz der letzten {rule_window} Monate (Partner Center, Analysen, oder Ihr indirekter Anbieter).",
+        "en": "your CSP cloud revenue of the last {rule_window} months (Partner Center analytics, or your indirect provider).",
     },
     "fact.indirect_months.where": {
         "de": "seit wann Sie als indirekter Wiederverkäufer Transaktionen abwickeln (erste Rechnung Ihres indirekten Anbieters).",
@@ -346,4 +347,4 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
 
 
 def render_text(message: Message, lang: str) -> str:
-    return render(message, lang, TEXTS)
+    return render(message, lang, TEXTS, text_parameters())

@@ -15,6 +15,7 @@ from actions.actions import (
     ActionCheckEligibility,
     ActionForgetConversation,
     ActionResetFacts,
+    ActionSessionStart,
     ActionStaffLookup,
     ActionValidateSlotMappings,
     ValidateEligibilityForm,
@@ -203,3 +204,25 @@ def test_shared_case_through_the_actions(case: Case) -> None:
             ValidateEligibilityForm(), tracker(case.facts, active_loop="eligibility_form")
         )
         assert slot_events(events)["requested_slot"] == expect["next_fact"]
+
+
+def test_the_session_start_carries_the_slots_over_and_sets_the_rule_sets_numbers() -> None:
+    state = tracker({"language": "de", "indirect_months": 14})
+    state.events = [
+        {"event": "slot", "name": "language", "value": "de"},
+        {"event": "slot", "name": "indirect_months", "value": 14},
+    ]
+    events, _ = run(ActionSessionStart(), state)
+    assert events[0]["event"] == "session_started"
+    assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}
+    slots = slot_events(events)
+    assert slots["language"] == "de" and slots["indirect_months"] == 14
+    assert slots["rule_min_revenue_de"] == "300.000 USD"
+    assert slots["rule_min_revenue_en"] == "USD 300,000"
+    assert slots["rule_min_months"] == "12" and slots["rule_window"] == "12"
+
+
+def test_the_session_start_carries_no_initial_value_over() -> None:
+    # The domain's initial language is no choice of the partner's: the channel's locale decides.
+    events, _ = run(ActionSessionStart(), tracker({"language": "en"}))
+    assert "language" not in slot_events(events)

@@ -137,11 +137,16 @@ def _blind_questions(lang: str) -> list[dict]:
 
 @functools.cache
 def _answers(topic: str, lang: str) -> str:
-    """The FAQ answer of `topic` in `lang`, as domain.yml gives it."""
+    """The FAQ answer of `topic` in `lang`, as domain.yml gives it, with the rule set's numbers
+    filled in as Rasa fills them from the slots the session start sets."""
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    from bot.conversation.texts import response_slots
+
     domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
     for variant in domain["responses"][f"utter_{topic}"]:
         if variant["condition"][0]["value"] == lang:
-            return variant["text"]
+            return interpolate_text(variant["text"], response_slots())
     raise KeyError(topic)
 
 
