@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import MetaData, Table, delete, func, inspect, select
 from sqlalchemy.engine import URL, Connection, Engine
@@ -35,8 +35,6 @@ from bot.storage.models import (
 RASA_EVENTS_TABLE = "events"
 # Rasa puts its tables into this PostgreSQL schema when the variable is set (rasa.core.constants).
 RASA_POSTGRESQL_SCHEMA_ENV = "POSTGRESQL_SCHEMA"
-
-T = TypeVar("T")
 
 
 class StorageInputError(ValueError):
@@ -496,7 +494,8 @@ def rasa_events_table(connection: Connection) -> Table | None:
 
 
 class AsyncRepository:
-    """The repository for the action server: every call runs on a worker thread.
+    """The repository for the action server: each public method of `Repository`, as a coroutine
+    that runs it on a worker thread (`await store.record_assessment(...)`).
 
     The action server is one asyncio event loop; a database call made on it directly would stall
     every other conversation until the database answers.
@@ -508,77 +507,22 @@ class AsyncRepository:
         # SQLite's single writer is not crowded by dozens of waiting threads.
         self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="bot-storage")
 
-    async def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor, functools.partial(function, *args, **kwargs)
-        )
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_") or name in ("repository", "dispose"):
+            raise AttributeError(name)
+        method = getattr(self.repository, name)
+        if not callable(method):
+            raise AttributeError(name)
 
-    async def record_assessment(
-        self, conversation_id: str, channel: str | None, language: str, verdict: Verdict
-    ) -> StoredAssessment:
-        return await self._run(
-            self.repository.record_assessment, conversation_id, channel, language, verdict
-        )
+        @functools.wraps(method)
+        async def on_a_worker(*args: Any, **kwargs: Any) -> Any:
+            # Copies of mappings: the caller's slot dicts may change on the loop meanwhile.
+            args = tuple(dict(a) if isinstance(a, Mapping) else a for a in args)
+            loop = asyncio.get_running_loop()
+            call = functools.partial(method, *args, **kwargs)
+            return await loop.run_in_executor(self._executor, call)
 
-    async def record_fact_change(
-        self,
-        conversation_id: str,
-        fact: str,
-        old_value: Any,
-        new_value: Any,
-        *,
-        source_text: str | None = None,
-        as_of: dt.date | None = None,
-    ) -> StoredFactChange | None:
-        return await self._run(
-            self.repository.record_fact_change,
-            conversation_id,
-            fact,
-            old_value,
-            new_value,
-            source_text=source_text,
-            as_of=as_of,
-        )
-
-    async def record_fact_changes(
-        self,
-        conversation_id: str,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        *,
-        source_text: str | None = None,
-        as_of: dt.date | None = None,
-    ) -> list[StoredFactChange]:
-        # Copies: the caller's slot dicts may change on the loop while the worker reads them.
-        return await self._run(
-            self.repository.record_fact_changes,
-            conversation_id,
-            dict(before),
-            dict(after),
-            source_text=source_text,
-            as_of=as_of,
-        )
-
-    async def list_assessments(
-        self,
-        conversation_id: str | None = None,
-        partner_id: str | None = None,
-        *,
-        limit: int | None = None,
-    ) -> list[StoredAssessment]:
-        return await self._run(
-            self.repository.list_assessments, conversation_id, partner_id, limit=limit
-        )
-
-    async def last_assessment_for_partner(self, partner_id: str) -> StoredAssessment | None:
-        return await self._run(self.repository.last_assessment_for_partner, partner_id)
-
-    async def fact_changes(self, conversation_id: str) -> list[StoredFactChange]:
-        return await self._run(self.repository.fact_changes, conversation_id)
-
-    async def forget(self, conversation_id: str) -> dict[str, int]:
-        return await self._run(self.repository.forget, conversation_id)
+        return on_a_worker
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

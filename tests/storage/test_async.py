@@ -148,3 +148,20 @@ def test_default_repositories_use_database_url(migrated_url, monkeypatch) -> Non
         default_async_repository().close()
         default_repository.cache_clear()
         default_async_repository.cache_clear()
+
+
+def test_every_public_method_is_a_coroutine_and_nothing_else_is_reachable(migrated_url) -> None:
+    import inspect
+
+    store = AsyncRepository(Repository(migrated_url))
+    try:
+        public = [n for n, _ in inspect.getmembers(Repository, inspect.isfunction)
+                  if not n.startswith("_") and n != "dispose"]  # fmt: skip
+        assert "record_assessment" in public and "forget" in public
+        for name in public:
+            assert inspect.iscoroutinefunction(getattr(store, name)), name
+        for name in ("dispose", "_session", "no_such_method"):
+            with pytest.raises(AttributeError):
+                getattr(store, name)
+    finally:
+        store.close()
