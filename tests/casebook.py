@@ -19,6 +19,7 @@ DEFAULT_AS_OF = dt.date(2026, 11, 25)
 class Case:
     id: str
     name: str
+    rules_version: str
     facts: dict[str, Any]
     as_of: dt.date = DEFAULT_AS_OF
     expect: dict[str, Any] = field(default_factory=dict)
@@ -41,6 +42,7 @@ def load_cases(*, errors: bool | None = None) -> list[Case]:
                 case = Case(
                     id=f"{path.stem}-{index}-{number}",
                     name=entry["name"],
+                    rules_version=entry["rules_version"],
                     facts=facts,
                     as_of=entry.get("as_of", DEFAULT_AS_OF),
                     expect=entry.get("expect") or {},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.eligibility import FactError, Facts, evaluate, next_fact
+from bot.eligibility.rules import ruleset
 from bot.eligibility.texts import render_text
 from bot.i18n import LANGUAGES
 from tests.casebook import Case, load_cases
@@ -27,9 +28,12 @@ def check_verdict(case: Case, verdict) -> None:
 @pytest.mark.parametrize("case", load_cases(errors=False), ids=lambda c: c.id)
 def test_verdict_case(case: Case) -> None:
     facts = Facts.from_mapping(case.facts, as_of=case.as_of)
-    check_verdict(case, evaluate(facts))
+    verdict = evaluate(facts)
+    # The rule set in force on the case's day is the one the case names.
+    assert verdict.rules.rules_version == case.rules_version
+    check_verdict(case, verdict)
     if "next_fact" in case.expect:
-        assert next_fact(facts) == case.expect["next_fact"]
+        assert next_fact(facts, ruleset(case.rules_version)) == case.expect["next_fact"]
 
 
 @pytest.mark.parametrize("case", load_cases(errors=True), ids=lambda c: c.id)

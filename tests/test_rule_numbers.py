@@ -64,7 +64,7 @@ def _copy_with_numbers(tmp_path: Path, revenue: int, months: int, window: int) -
     shutil.copy(ROOT / "domain.yml", copy / "domain.yml")
     rulesets = copy / "bot" / "eligibility" / "rulesets.yml"
     data = yaml.safe_load(rulesets.read_text("utf-8"))
-    current = next(r for r in data["rulesets"] if r["rules_version"] == data["current"])
+    current = next(r for r in data["rulesets"] if r["rules_version"] == data["pinned"])
     current["parameters"].update(
         min_csp_revenue_usd=revenue, min_indirect_months=months, revenue_window_months=window
     )

@@ -41,3 +41,34 @@ def test_a_new_rule_set_changes_the_verdict_and_is_named_in_it() -> None:
     payload = verdict.to_payload("en")
     assert payload["rules_version"] == "fy26-test"
     assert "USD 650,000 short" in payload["requirements"][3]["detail"]
+
+
+def test_the_rule_set_is_chosen_by_date_unless_one_is_pinned() -> None:
+    import datetime as dt
+
+    from bot.eligibility.rules import choose_ruleset
+
+    seed = current_ruleset()
+    later = dataclasses.replace(
+        seed, rules_version="later", effective_from=dt.date(2025, 10, 1),
+        min_csp_revenue_usd=Decimal(1_000_000),
+    )  # fmt: skip
+    sets = [seed, later]
+    assert choose_ruleset(sets, dt.date(2025, 9, 30), None) is seed
+    assert choose_ruleset(sets, dt.date(2025, 10, 1), None) is later
+    assert choose_ruleset(sets, dt.date(2026, 12, 1), "seed-000-usd300k") is seed
+    with pytest.raises(LookupError):
+        choose_ruleset(sets, dt.date(2020, 1, 1), None)
+    with pytest.raises(KeyError):
+        choose_ruleset(sets, dt.date(2026, 1, 1), "no-such-version")
+
+
+def test_the_setting_pins_the_rule_set_every_verdict_uses(monkeypatch) -> None:
+    from bot.eligibility.rules import PIN_SETTING, ruleset_for
+
+    monkeypatch.setenv(PIN_SETTING, "seed-000-usd300k")
+    assert ruleset_for().rules_version == "seed-000-usd300k"
+    assert evaluate({"csp_revenue_usd": 1}).rules.rules_version == "seed-000-usd300k"
+    monkeypatch.setenv(PIN_SETTING, "no-such-version")
+    with pytest.raises(KeyError):
+        evaluate({"csp_revenue_usd": 1})

@@ -17,7 +17,7 @@ from bot.eligibility.requirements import (
     Requirement,
     probe_values,
 )
-from bot.eligibility.rules import RuleSet, current_ruleset
+from bot.eligibility.rules import RuleSet, ruleset_for
 from bot.eligibility.texts import render_text
 from bot.i18n import Message, check_language
 
@@ -146,9 +146,10 @@ def _warnings(facts: Facts, rules: RuleSet, statuses: list[str]) -> tuple[Messag
 
 
 def evaluate(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> Verdict:
-    """Decide every requirement and the overall status by one rule set (the current one by default)."""
+    """Decide every requirement and the overall status by one rule set (by default the one in
+    force on the facts' date, `ruleset_for`)."""
     facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
-    rules = rules or current_ruleset()
+    rules = rules or ruleset_for(facts.as_of)
     results = tuple(RequirementResult(req, req.decide(facts, rules)) for req in REQUIREMENTS)
     statuses = [r.status for r in results]
     return Verdict(_overall(statuses), rules, facts, results, _warnings(facts, rules, statuses))
@@ -178,7 +179,7 @@ def relevant_open_facts(
 ) -> list[str]:
     """Every open fact that could still change the verdict, in question order."""
     facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
-    rules = rules or current_ruleset()
+    rules = rules or ruleset_for(facts.as_of)
     return [
         key
         for key in QUESTION_ORDER

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -50,19 +52,45 @@ def _parse(entry: dict[str, Any]) -> RuleSet:
     )
 
 
+# The setting that pins the rule set the product decides by (a rules_version), over rulesets.yml's.
+PIN_SETTING = "BOT_RULESET"
+
+
 @cache
-def _load() -> tuple[str, dict[str, RuleSet]]:
+def _load() -> tuple[str | None, dict[str, RuleSet]]:
     text = resources.files("bot.eligibility").joinpath("rulesets.yml").read_text("utf-8")
     data = yaml.safe_load(text)
     sets = {rs.rules_version: rs for rs in map(_parse, data["rulesets"])}
-    if data["current"] not in sets:
-        raise RuntimeError(f"rulesets.yml: current rule set {data['current']!r} is not defined")
-    return data["current"], sets
+    pinned = data.get("pinned")
+    if pinned is not None and pinned not in sets:
+        raise RuntimeError(f"rulesets.yml: pinned rule set {pinned!r} is not defined")
+    return pinned, sets
+
+
+def choose_ruleset(sets: Iterable[RuleSet], as_of: dt.date, pinned: str | None) -> RuleSet:
+    """The pinned rule set, else the newest whose `effective_from` is on or before `as_of`."""
+    by_version = {rs.rules_version: rs for rs in sets}
+    if pinned:
+        try:
+            return by_version[pinned]
+        except KeyError:
+            raise KeyError(f"unknown rule set {pinned!r}; known: {sorted(by_version)}") from None
+    in_force = [rs for rs in by_version.values() if rs.effective_from <= as_of]
+    if not in_force:
+        raise LookupError(f"no rule set is in force on {as_of.isoformat()}")
+    return max(in_force, key=lambda rs: rs.effective_from)
+
+
+def ruleset_for(as_of: dt.date | None = None) -> RuleSet:
+    """The rule set that decides an assessment made on `as_of` (today by default)."""
+    pinned, sets = _load()
+    pin = os.environ.get(PIN_SETTING) or pinned
+    return choose_ruleset(sets.values(), as_of or dt.date.today(), pin)
 
 
 def current_ruleset() -> RuleSet:
-    current, sets = _load()
-    return sets[current]
+    """The rule set that decides today."""
+    return ruleset_for()
 
 
 def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
