@@ -20,7 +20,7 @@ import yaml
 
 from bot.eligibility import FactError, Facts, evaluate, render_report
 from bot.eligibility.texts import render_text
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message, render
 
 EXIT_BAD_INPUT = 2
 
@@ -111,7 +111,7 @@ def _read_facts(source: str, lang: str) -> dict[str, Any]:
 
 
 def _cli_text(key: str, lang: str, **params: str) -> str:
-    return CLI_TEXTS[key][lang].format(**params)
+    return render(Message(key, params), lang, CLI_TEXTS)
 
 
 def _io_reason(exc: BaseException, lang: str) -> str:

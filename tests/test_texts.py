@@ -12,6 +12,7 @@ from bot.cli import CLI_TEXTS
 from bot.eligibility import REQUIREMENTS, evaluate, render_report
 from bot.eligibility.texts import TEXTS
 from bot.i18n import LANGUAGES
+from bot.storage.report import STORAGE_TEXTS
 from tests.test_engine_properties import facts_of, raw_facts
 
 # Product and programme names stay as Microsoft writes them in both languages.
@@ -37,9 +38,16 @@ def variants(entry) -> list[str]:
     return list(entry.values()) if isinstance(entry, dict) else [entry]
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS) + [f"cli:{k}" for k in CLI_TEXTS])
+CATALOGS = {"cli": CLI_TEXTS, "storage": STORAGE_TEXTS}
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(TEXTS) + [f"{name}:{k}" for name, catalog in CATALOGS.items() for k in catalog],
+)
 def test_every_text_has_both_languages_with_the_same_placeholders(key: str) -> None:
-    entry = CLI_TEXTS[key[4:]] if key.startswith("cli:") else TEXTS[key]
+    name, _, own = key.partition(":")
+    entry = CATALOGS[name][own] if own else TEXTS[key]
     assert set(entry) == set(LANGUAGES)
     german, english = (variants(entry[lang]) for lang in ("de", "en"))
     assert all(t.strip() for t in german + english)
@@ -62,7 +70,7 @@ TRANSLITERATIONS = re.compile(
 
 
 def test_german_texts_use_umlauts_not_substitutes() -> None:
-    for entry in [*TEXTS.values(), *CLI_TEXTS.values()]:
+    for entry in [*TEXTS.values(), *CLI_TEXTS.values(), *STORAGE_TEXTS.values()]:
         for text in variants(entry["de"]):
             assert not TRANSLITERATIONS.search(text), text
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.eligibility import REQUIREMENTS
 from bot.eligibility.texts import render_text
-from bot.i18n import Message, check_language
+from bot.i18n import Message, render
 from bot.storage.repository import (
     RASA_EVENTS_TABLE,
     AssessmentDiff,
@@ -28,7 +28,6 @@ STORAGE_TEXTS = {
         "de": "{time} · Gespräch {conversation} · Kanal {channel} · Sprache {language}",
         "en": "{time} · conversation {conversation} · channel {channel} · language {language}",
     },
-    "assessment.rules": {"de": "Regelwerk: {version}", "en": "Rule set: {version}"},
     "assessment.partner": {"de": "PartnerID: {partner_id}", "en": "PartnerID: {partner_id}"},
     "assessment.status": {"de": "Ergebnis: {status}", "en": "Result: {status}"},
     "assessment.facts": {"de": "Bekannte Angaben: {facts}", "en": "Known facts: {facts}"},
@@ -92,7 +91,7 @@ _TITLES = {requirement.code: requirement.title for requirement in REQUIREMENTS}
 
 
 def storage_text(key: str, lang: str, **params: Any) -> str:
-    return STORAGE_TEXTS[key][check_language(lang)].format(**params)
+    return render(Message(key, params), lang, STORAGE_TEXTS)
 
 
 def shown(text: str | None) -> str:
@@ -155,7 +154,7 @@ def render_assessment(assessment: StoredAssessment, lang: str) -> str:
             channel=channel,
             language=a.language,
         ),
-        "  " + storage_text("assessment.rules", lang, version=shown(a.rules_version)),
+        "  " + render_text(Message("heading.rules", {"version": shown(a.rules_version)}), lang),
     ]
     if a.partner_id:
         lines.append("  " + storage_text("assessment.partner", lang, partner_id=a.partner_id))
