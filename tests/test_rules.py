@@ -72,3 +72,13 @@ def test_the_setting_pins_the_rule_set_every_verdict_uses(monkeypatch) -> None:
     monkeypatch.setenv(PIN_SETTING, "no-such-version")
     with pytest.raises(KeyError):
         evaluate({"csp_revenue_usd": 1})
+
+
+def test_every_rule_set_parameter_is_declared_by_exactly_one_requirement() -> None:
+    from bot.eligibility import REQUIREMENTS
+
+    declared = [name for r in REQUIREMENTS for name in r.parameters]
+    assert sorted(declared) == sorted(current_ruleset().values())
+    for requirement in REQUIREMENTS:
+        for fact in requirement.thresholds:
+            assert fact in requirement.facts, (requirement.code, fact)

@@ -68,19 +68,13 @@ class Verdict:
     def explanation(self) -> list[dict[str, Any]]:
         """For each requirement: the facts and rule-set values that decided it, and how."""
         values = self.rules.values()
-        used = {
-            "revenue": ["min_csp_revenue_usd", "revenue_window_months"],
-            "csp_tenure": ["min_indirect_months"],
-            "managed_services": ["min_managed_services"],
-            "support": ["qualifying_support_plans"],
-        }
         return [
             {
                 "code": r.code,
                 "status": r.status,
                 "source": r.requirement.source_reference,
                 "facts": {k: self._fact_state(k) for k in r.requirement.facts},
-                "rules": {name: json_value(values[name]) for name in used.get(r.code, [])},
+                "rules": {name: json_value(values[name]) for name in r.requirement.parameters},
                 "decided_by": r.outcome.reason,
             }
             for r in self.results

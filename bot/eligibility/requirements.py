@@ -36,9 +36,15 @@ class Requirement:
     source_row: str
     facts: tuple[str, ...]
     decide: Callable[[Facts, RuleSet], Outcome]
-    # The rule-set parameter that bounds a numeric fact: its threshold and zero are the values
-    # worth trying when asking whether an open fact could still change this requirement.
-    thresholds: dict[str, str] = field(default_factory=dict)
+    # The rule-set parameters the rule reads (named in each verdict's explanation), each with the
+    # numeric fact it bounds, if any: that threshold and zero are the values worth trying when
+    # asking whether an open fact could still change this requirement.
+    parameters: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def thresholds(self) -> dict[str, str]:
+        """The numeric fact -> the rule-set parameter that bounds it."""
+        return {fact: name for name, fact in self.parameters.items() if fact}
 
     @property
     def source_reference(self) -> str:
@@ -178,14 +184,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         "support", {"de": "Support", "en": "Support"}, "Support",
         ("first_line_support", "support_plan", "credit_check_passed"), decide_support,
+        {"qualifying_support_plans": None},
     ),
     Requirement(
         "revenue", {"de": "Umsatzanforderung", "en": "Revenue requirement"}, "Umsatzanforderung",
-        ("csp_revenue_usd",), decide_revenue, {"csp_revenue_usd": "min_csp_revenue_usd"},
+        ("csp_revenue_usd",), decide_revenue,
+        {"min_csp_revenue_usd": "csp_revenue_usd", "revenue_window_months": None},
     ),
     Requirement(
         "csp_tenure", {"de": "CSP-Anforderung", "en": "CSP requirement"}, "CSP-Anforderung",
-        ("indirect_months",), decide_tenure, {"indirect_months": "min_indirect_months"},
+        ("indirect_months",), decide_tenure, {"min_indirect_months": "indirect_months"},
     ),
     Requirement(
         "accounts_receivable", {"de": "Debitoren", "en": "Accounts receivable"}, "Debitoren",
@@ -197,7 +205,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
     Requirement(
         "managed_services", {"de": "Managed Services", "en": "Managed services"}, "Managed Services",
-        ("managed_services",), decide_managed_services, {"managed_services": "min_managed_services"},
+        ("managed_services",), decide_managed_services, {"min_managed_services": "managed_services"},
     ),
 )  # fmt: skip
 
