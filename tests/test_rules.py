@@ -82,3 +82,15 @@ def test_every_rule_set_parameter_is_declared_by_exactly_one_requirement() -> No
     for requirement in REQUIREMENTS:
         for fact in requirement.thresholds:
             assert fact in requirement.facts, (requirement.code, fact)
+
+
+def test_a_verdict_quotes_and_cites_the_rule_set_it_used() -> None:
+    from bot.eligibility import render_report
+
+    other = dataclasses.replace(
+        current_ruleset(), rules_version="other", source="elsewhere.txt", revenue_window_months=6
+    )
+    verdict = evaluate({}, other)
+    assert "last 6 months" in verdict.to_payload("en")["requirements"][3]["detail"]
+    assert "letzten 6 Monate" in render_report(verdict, "de")
+    assert all(item["source"].startswith("elsewhere.txt") for item in verdict.explanation())

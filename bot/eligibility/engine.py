@@ -72,7 +72,7 @@ class Verdict:
             {
                 "code": r.code,
                 "status": r.status,
-                "source": r.requirement.source_reference,
+                "source": r.requirement.source_reference(self.rules),
                 "facts": {k: self._fact_state(k) for k in r.requirement.facts},
                 "rules": {name: json_value(values[name]) for name in r.requirement.parameters},
                 "decided_by": r.outcome.reason,
@@ -98,8 +98,8 @@ class Verdict:
                     "code": r.code,
                     "status": r.status,
                     "title": r.requirement.title[lang],
-                    "detail": render_text(r.outcome.detail, lang),
-                    "next_step": render_text(r.outcome.next_step, lang)
+                    "detail": render_text(r.outcome.detail, lang, self.rules),
+                    "next_step": render_text(r.outcome.next_step, lang, self.rules)
                     if r.outcome.next_step
                     else None,
                 }
@@ -107,9 +107,9 @@ class Verdict:
             ],
             "unmet": self.codes_with(UNMET),
             "unknown": self.codes_with(UNKNOWN),
-            "summary": render_text(Message(f"status.{self.status}"), lang),
-            "next_steps": [render_text(step, lang) for step in self.next_steps()],
-            "warnings": [render_text(w, lang) for w in self.warnings],
+            "summary": render_text(Message(f"status.{self.status}"), lang, self.rules),
+            "next_steps": [render_text(step, lang, self.rules) for step in self.next_steps()],
+            "warnings": [render_text(w, lang, self.rules) for w in self.warnings],
             "facts": self.facts.to_json(),
             "dont_know": sorted(self.facts.dont_know),
             "as_of": self.facts.as_of.isoformat(),

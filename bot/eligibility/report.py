@@ -16,28 +16,32 @@ def _steps_and_warnings(verdict: Verdict, lang: str) -> list[str]:
     lines: list[str] = []
     steps = verdict.next_steps()
     if steps:
-        lines += ["", render_text(Message("heading.next_steps"), lang)]
-        lines += [f"{i}. {render_text(step, lang)}" for i, step in enumerate(steps, 1)]
+        lines += ["", render_text(Message("heading.next_steps"), lang, verdict.rules)]
+        lines += [
+            f"{i}. {render_text(step, lang, verdict.rules)}" for i, step in enumerate(steps, 1)
+        ]
     if verdict.warnings:
-        lines += ["", render_text(Message("heading.warnings"), lang)]
-        lines += [f"! {render_text(w, lang)}" for w in verdict.warnings]
+        lines += ["", render_text(Message("heading.warnings"), lang, verdict.rules)]
+        lines += [f"! {render_text(w, lang, verdict.rules)}" for w in verdict.warnings]
     return lines
 
 
 def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
-    lines = [render_text(Message(f"status.{verdict.status}"), lang), ""]
+    lines = [render_text(Message(f"status.{verdict.status}"), lang, verdict.rules), ""]
     for result in verdict.results:
         mark = _MARKS[result.status]
-        status = render_text(Message(f"mark.{result.status}"), lang)
-        detail = render_text(result.outcome.detail, lang)
+        status = render_text(Message(f"mark.{result.status}"), lang, verdict.rules)
+        detail = render_text(result.outcome.detail, lang, verdict.rules)
         lines.append(f"{mark} {result.requirement.title[lang]} ({status}): {detail}")
     lines += _steps_and_warnings(verdict, lang)
     lines += [
         "",
-        render_text(Message("heading.rules", {"version": verdict.rules.rules_version}), lang),
+        render_text(
+            Message("heading.rules", {"version": verdict.rules.rules_version}), lang, verdict.rules
+        ),
     ]
     if explain:
-        lines += ["", render_text(Message("heading.explanation"), lang)]
+        lines += ["", render_text(Message("heading.explanation"), lang, verdict.rules)]
         for item in verdict.explanation():
             facts = json.dumps(item["facts"], ensure_ascii=False)
             rules = json.dumps(item["rules"], ensure_ascii=False)
@@ -50,13 +54,13 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
 
 def render_gaps(verdict: Verdict, lang: str) -> str:
     """The answer to "what do I still lack?": unmet and open requirements, then the next steps."""
-    lines = [render_text(Message(f"status.{verdict.status}"), lang)]
+    lines = [render_text(Message(f"status.{verdict.status}"), lang, verdict.rules)]
     for status, heading in (("unmet", "heading.missing"), ("unknown", "heading.open")):
         results = [r for r in verdict.results if r.status == status]
         if results:
-            lines += ["", render_text(Message(heading), lang)]
+            lines += ["", render_text(Message(heading), lang, verdict.rules)]
             lines += [
-                f"{_MARKS[status]} {r.requirement.title[lang]}: {render_text(r.outcome.detail, lang)}"
+                f"{_MARKS[status]} {r.requirement.title[lang]}: {render_text(r.outcome.detail, lang, verdict.rules)}"
                 for r in results
             ]
     lines += _steps_and_warnings(verdict, lang)

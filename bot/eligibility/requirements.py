@@ -17,7 +17,6 @@ from bot.i18n import Message, Money, Month
 
 MET, UNMET, UNKNOWN, PENDING = "met", "unmet", "unknown", "pending"
 STATUSES = (MET, UNMET, UNKNOWN, PENDING)
-SOURCE = "shared/seeds/000_76fae18cfbd567c1.txt"
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,9 @@ class Requirement:
         """The numeric fact -> the rule-set parameter that bounds it."""
         return {fact: name for name, fact in self.parameters.items() if fact}
 
-    @property
-    def source_reference(self) -> str:
-        return f"{SOURCE}, table row '{self.source_row}'"
+    def source_reference(self, rules: RuleSet) -> str:
+        """Where the rule comes from: the rule set's source and the row of its table."""
+        return f"{rules.source}, table row '{self.source_row}'"
 
 
 def _unknown(code: str, facts: Facts, keys: tuple[str, ...]) -> Outcome:

@@ -7,7 +7,7 @@ A variant may be split by plural category ("one"/"other") of its `count` paramet
 
 from __future__ import annotations
 
-from bot.eligibility.rules import text_parameters
+from bot.eligibility.rules import RuleSet, text_parameters
 from bot.i18n import Message, render
 
 TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
@@ -346,5 +346,7 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
 }
 
 
-def render_text(message: Message, lang: str) -> str:
-    return render(message, lang, TEXTS, text_parameters())
+def render_text(message: Message, lang: str, rules: RuleSet | None = None) -> str:
+    """A text of the engine's catalog; the numbers it quotes are those of `rules` (a verdict's
+    own rule set), else of the rule set in force today."""
+    return render(message, lang, TEXTS, text_parameters(rules))
