@@ -3,7 +3,7 @@ lives in domain.yml responses)."""
 
 from __future__ import annotations
 
-from bot.eligibility import FACT_SPECS, current_ruleset
+from bot.eligibility import FACT_SPECS
 from bot.eligibility.facts import BOOL, CHOICE
 from bot.eligibility.rules import text_parameters
 from bot.i18n import LANGUAGES, Message, format_money, render
@@ -103,8 +103,8 @@ TEXTS: dict[str, dict[str, str | dict[str, str]]] = {
         "en": "How long have you been transacting as an indirect reseller – in months, or since when?",
     },
     "ask.csp_revenue_usd": {
-        "de": "Wie hoch war Ihr CSP-Cloudumsatz als indirekter Wiederverkäufer in den letzten {months} Monaten (in USD)?",
-        "en": "What was your CSP cloud revenue as an indirect reseller over the last {months} months (in USD)?",
+        "de": "Wie hoch war Ihr CSP-Cloudumsatz als indirekter Wiederverkäufer in den letzten {rule_window} Monaten (in USD)?",
+        "en": "What was your CSP cloud revenue as an indirect reseller over the last {rule_window} months (in USD)?",
     },
     "ask.partner_id_active": {
         "de": "Haben Sie eine aktive Mitgliedschaft im Microsoft AI Cloud Partner Program und eine PartnerID für den Standort, in dem Sie verkaufen möchten?",
@@ -204,8 +204,7 @@ def _answers(fact: str) -> tuple[tuple[str, str], ...]:
 
 def question(fact: str, lang: str) -> tuple[str, list[dict[str, str]]]:
     """The form's question for `fact` and its answer buttons, "don't know" always among them."""
-    rules = current_ruleset()
-    text = render_text(Message(f"ask.{fact}", {"months": rules.revenue_window_months}), lang)
+    text = render_text(Message(f"ask.{fact}"), lang)
     buttons = [
         {"title": render_text(Message(key), lang), "payload": p} for key, p in _answers(fact)
     ]

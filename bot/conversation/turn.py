@@ -300,7 +300,7 @@ def _knockouts(
                 "conv.knockout_item",
                 {
                     "title": new.requirement.title[lang],
-                    "detail": render_engine_text(new.outcome.detail, lang),
+                    "detail": render_engine_text(new.outcome.detail, lang, after.rules),
                 },
             ),
             lang,
