@@ -504,6 +504,7 @@ _FAILURE_DENIED = re.compile(
 # The step named in "erst nach der Bonitätsprüfung" is when, not a fact: its status is not said.
 # So is the step in "vor der Bonitätsprüfung gekauft", "before the credit check"; "bought PSfP
 # after the credit check" says it was passed.
+_STEP_WINDOW = 40  # characters: "erst nach unserer " and room to spare
 _STEP_TO_COME = re.compile(
     r"\b(?:erst\s+nach|vor|bis zu[mr]?|before|until|till)\s+(?:de[mnr]|einer?|unsere[mr]|the|our|an?)\s*$",
     re.IGNORECASE,
@@ -711,13 +712,17 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
         earlier: list[_Mention] = []  # named so far in this sentence, asked about or not
         last_named: list[_Mention] = []  # named by the latest clause that named anything
         for index, (piece, start, scope) in enumerate(_clauses(words, offset, lang)):
-            mentions = _mentions(piece, start)
-            if not mentions and _NONE_OF_THEM.search(piece):
-                mentions = earlier  # "..., haben bisher aber keinen von beiden"
-            elif not mentions and _BUT_IT.match(piece) and last_named:
-                mentions = last_named  # "Wir haben zwar eine PartnerID, aber die ist inaktiv"
-            earlier = earlier + mentions
-            last_named = mentions or last_named
+            named = _mentions(piece, start)
+            if named:
+                mentions = named
+            elif _NONE_OF_THEM.search(piece):
+                mentions = list(earlier)  # "..., haben bisher aber keinen von beiden"
+            elif _BUT_IT.match(piece):
+                mentions = list(last_named)  # "Wir haben zwar eine PartnerID, aber die ist inaktiv"
+            else:
+                mentions = []
+            earlier.extend(named)  # in place: a sentence may have thousands of clauses
+            last_named = named or last_named
             if _skipped(scope, lang):
                 continue
             raised_here: list[_Mention] = []
@@ -731,7 +736,9 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
                 carried_other = False
             other_company = other_company or carried_other
             for mention in mentions:
-                if _STEP_TO_COME.search(text[start : mention.start]):
+                # The few words before it, not the whole clause: a clause may be huge.
+                before = text[max(start, mention.start - _STEP_WINDOW) : mention.start]
+                if _STEP_TO_COME.search(before):
                     continue
                 key, negated = mention.key, _negated(scope, mention.key)
                 if key == "topic":
