@@ -118,7 +118,7 @@ class ValidateEligibilityForm(FormValidationAction):
 class _AskForFact:
     """The form's question for one fact: Rasa's form runs `action_ask_<slot>` when it exists.
 
-    The questions live in the conversation catalog (bot/conversation/texts.py), not as
+    The questions live in the catalog (bot/texts/conversation.yml), not as
     `utter_ask_<slot>` responses: Rasa's validator reports every response that no story or rule
     names as unused, and a form's questions are never named there. The revenue question also
     quotes the rule set's window this way.

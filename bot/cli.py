@@ -19,57 +19,10 @@ from typing import Any, NoReturn
 import yaml
 
 from bot.eligibility import FactError, Facts, evaluate, render_report
-from bot.eligibility.texts import render_text
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message, render
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.texts import render_text
 
 EXIT_BAD_INPUT = 2
-
-CLI_TEXTS = {
-    "unreadable": {
-        "de": "Die Angaben in {source} sind nicht lesbar: {reason}",
-        "en": "cannot read the facts in {source}: {reason}",
-    },
-    "reason.not_found": {"de": "Datei nicht gefunden", "en": "file not found"},
-    "reason.no_permission": {"de": "keine Leseberechtigung", "en": "permission denied"},
-    "reason.directory": {"de": "das ist ein Verzeichnis", "en": "that is a directory"},
-    "reason.not_utf8": {"de": "kein UTF-8-Text", "en": "not UTF-8 text"},
-    "reason.io": {"de": "Lesefehler ({detail})", "en": "read error ({detail})"},
-    "reason.syntax": {
-        "de": "kein gültiges JSON oder YAML (Zeile {line})",
-        "en": "not valid JSON or YAML (line {line})",
-    },
-    "not_an_object": {
-        "de": "{source} muss ein Objekt mit Angaben (Schlüssel: Wert) enthalten.",
-        "en": "{source} must hold an object of facts (key: value).",
-    },
-    "db.empty": {
-        "de": "Die Datenbank {url} ist noch nicht eingerichtet. Bitte führen Sie zuerst „python -m bot migrate“ aus.",
-        "en": "the database {url} is not set up yet; run 'python -m bot migrate' first.",
-    },
-    "db.outdated": {
-        "de": "Die Datenbank {url} ist nicht auf dem aktuellen Stand (Revision {current}, benötigt wird {head}). Bitte führen Sie zuerst „python -m bot migrate“ aus.",
-        "en": "the database {url} is not up to date (revision {current}, needs {head}); run 'python -m bot migrate' first.",
-    },
-    "db.unavailable": {
-        "de": "Auf die Datenbank {url} kann nicht zugegriffen werden: {reason}",
-        "en": "cannot use the database {url}: {reason}",
-    },
-    "db.migrated": {
-        "de": "Die Datenbank {url} ist auf dem neuesten Stand (Revision {revision}).",
-        "en": "the database {url} is up to date (revision {revision}).",
-    },
-    "conversation_id.invalid": {
-        "de": "Ungültige Gesprächs-ID: {reason}",
-        "en": "invalid conversation id: {reason}",
-    },
-    "id_reason.empty": {"de": "sie ist leer", "en": "it is empty"},
-    "id_reason.too_long": {
-        "de": "sie ist länger als {limit} Zeichen",
-        "en": "it is longer than {limit} characters",
-    },
-    "id_reason.nul": {"de": "sie enthält ein NUL-Zeichen", "en": "it contains a NUL character"},
-    "id_reason.type": {"de": "sie ist kein Text", "en": "it is not text"},
-}
 
 EXIT_STORAGE = 1
 
@@ -94,7 +47,9 @@ def _read_facts(source: str, lang: str) -> dict[str, Any]:
         text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()  # noqa: SIM115
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            _cli_text("unreadable", lang, source=shown, reason=_io_reason(exc, lang))
+            render_text(
+                Message("unreadable", {"source": shown, "reason": _io_reason(exc, lang)}), lang
+            )
         ) from None
     try:
         data = json.loads(text)
@@ -103,15 +58,15 @@ def _read_facts(source: str, lang: str) -> dict[str, Any]:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            reason = _cli_text("reason.syntax", lang, line=str(mark.line + 1 if mark else 1))
-            raise InputError(_cli_text("unreadable", lang, source=shown, reason=reason)) from None
+            reason = render_text(
+                Message("reason.syntax", {"line": str(mark.line + 1 if mark else 1)}), lang
+            )
+            raise InputError(
+                render_text(Message("unreadable", {"source": shown, "reason": reason}), lang)
+            ) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise InputError(_cli_text("not_an_object", lang, source=shown))
+        raise InputError(render_text(Message("not_an_object", {"source": shown}), lang))
     return data
-
-
-def _cli_text(key: str, lang: str, **params: str) -> str:
-    return render(Message(key, params), lang, CLI_TEXTS)
 
 
 def _io_reason(exc: BaseException, lang: str) -> str:
@@ -122,8 +77,10 @@ def _io_reason(exc: BaseException, lang: str) -> str:
         (UnicodeDecodeError, "reason.not_utf8"),
     ):
         if isinstance(exc, kind):
-            return _cli_text(key, lang)
-    return _cli_text("reason.io", lang, detail=getattr(exc, "strerror", None) or type(exc).__name__)
+            return render_text(Message(key), lang)
+    return render_text(
+        Message("reason.io", {"detail": getattr(exc, "strerror", None) or type(exc).__name__}), lang
+    )
 
 
 def _parse_date(value: str) -> dt.date:
@@ -228,7 +185,9 @@ def _open_repository(lang: str) -> Any:
         repository.dispose()
         key = "db.empty" if current is None else "db.outdated"
         raise StorageUnavailable(
-            _cli_text(key, lang, url=shown_url(url), current=str(current), head=head)
+            render_text(
+                Message(key, {"url": shown_url(url), "current": str(current), "head": head}), lang
+            )
         )
     return repository
 
@@ -243,14 +202,18 @@ def _database_errors(url: Any, lang: str) -> Iterator[None]:
     try:
         yield
     except StorageInputError as error:
-        reason = _cli_text(f"id_reason.{error.reason}", lang, limit=str(error.limit))
-        raise InputError(_cli_text("conversation_id.invalid", lang, reason=reason)) from None
+        reason = render_text(
+            Message(f"id_reason.{error.reason}", {"limit": str(error.limit)}), lang
+        )
+        raise InputError(
+            render_text(Message("conversation_id.invalid", {"reason": reason}), lang)
+        ) from None
     except SQLAlchemyError as error:
         # The driver's first line names the cause (refused connection, missing database, ...).
         cause = str(getattr(error, "orig", None) or error).strip().splitlines()
         reason = cause[0] if cause else type(error).__name__
         raise StorageUnavailable(
-            _cli_text("db.unavailable", lang, url=shown_url(url), reason=reason)
+            render_text(Message("db.unavailable", {"url": shown_url(url), "reason": reason}), lang)
         ) from None
 
 
@@ -305,7 +268,11 @@ def run_migrate(args: argparse.Namespace) -> int:
     with _database_errors(url, args.lang):
         migrate.upgrade(url)
         revision = migrate.current_revision(url)
-    print(_cli_text("db.migrated", args.lang, url=shown_url(url), revision=str(revision)))
+    print(
+        render_text(
+            Message("db.migrated", {"url": shown_url(url), "revision": str(revision)}), args.lang
+        )
+    )
     return 0
 
 

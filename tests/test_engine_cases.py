@@ -6,8 +6,8 @@ import pytest
 
 from bot.eligibility import FactError, Facts, evaluate, next_fact
 from bot.eligibility.rules import ruleset
-from bot.eligibility.texts import render_text
 from bot.i18n import LANGUAGES
+from bot.texts import render_text
 from tests.casebook import Case, load_cases
 
 

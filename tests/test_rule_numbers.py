@@ -19,6 +19,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The minimum of one managed service, as German and English would write it in words.
+ONE_SERVICE = ("mindestens ein ", "mindestens einen ", "mindestens eines", "at least one ",
+               "einziges", "single such")  # fmt: skip
+
 # Everything a partner can read that may quote a threshold, rendered in both languages.
 RENDER_ALL = r"""
 import asyncio, json, sys
@@ -30,10 +34,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionSessionStart
-from bot.conversation.texts import TEXTS as CONVERSATION, question, render_text
+from bot.conversation.texts import question
 from bot.eligibility import QUESTION_ORDER, Facts, evaluate, render_gaps, render_report
-from bot.eligibility.texts import TEXTS as ENGINE, render_text as render_engine_text
 from bot.i18n import Message, Money
+from bot.texts import render_text
 
 domain = Domain.load("domain.yml")
 start = Tracker("copy", {}, {}, [], False, None, {}, "action_listen")
@@ -50,14 +54,16 @@ for lang in ("de", "en"):
     texts += [question(fact, lang)[0] for fact in QUESTION_ORDER]
     texts.append(render_text(Message("conv.other_currency", {"amount": Money(1, "EUR")}), lang))
     texts.append(render_text(Message("label.csp_revenue_usd"), lang))
-    for facts in ({}, {"csp_revenue_usd": 250000, "indirect_months": 5}):
+    for facts in ({}, {"csp_revenue_usd": 250000, "indirect_months": 5, "managed_services": 0}):
         verdict = evaluate(Facts.from_mapping(facts))
         texts += [render_report(verdict, lang), render_gaps(verdict, lang)]
 json.dump(texts, sys.stdout)
 """
 
 
-def _copy_with_numbers(tmp_path: Path, revenue: int, months: int, window: int) -> Path:
+def _copy_with_numbers(
+    tmp_path: Path, revenue: int, months: int, window: int, services: int
+) -> Path:
     copy = tmp_path / "project"
     for part in ("bot", "actions"):
         shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
@@ -66,7 +72,10 @@ def _copy_with_numbers(tmp_path: Path, revenue: int, months: int, window: int) -
     data = yaml.safe_load(rulesets.read_text("utf-8"))
     current = next(r for r in data["rulesets"] if r["rules_version"] == data["pinned"])
     current["parameters"].update(
-        min_csp_revenue_usd=revenue, min_indirect_months=months, revenue_window_months=window
+        min_csp_revenue_usd=revenue,
+        min_indirect_months=months,
+        revenue_window_months=window,
+        min_managed_services=services,
     )
     rulesets.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     return copy
@@ -83,19 +92,31 @@ def _rendered(copy: Path) -> list[str]:
 
 
 def test_every_text_quotes_the_rule_sets_numbers(tmp_path: Path) -> None:
-    texts = _rendered(_copy_with_numbers(tmp_path, revenue=450000, months=18, window=6))
+    copy = _copy_with_numbers(tmp_path, revenue=450000, months=18, window=6, services=3)
+    texts = _rendered(copy)
     everything = "\n".join(texts)
-    for old in ("300.000", "300,000", "300K", "zwölf", "twelve", "None", "{"):
+    for old in ("300.000", "300,000", "300K", "zwölf", "twelve", "None", "{", *ONE_SERVICE):
         assert old not in everything, [t for t in texts if old in t][:3]
     assert not re.search(r"\b12 (?:Monat|month)", everything)
-    for new in ("450.000 USD", "USD 450,000", "18 Monate", "18 months", "6 Monate", "6 months"):
+    for new in ("450.000 USD", "USD 450,000", "18 Monate", "18 months", "6 Monate", "6 months",
+                "mindestens 3 verwaltete Dienste", "at least 3 managed services"):  # fmt: skip
         assert new in everything, new
+
+
+def _catalog_texts(path: Path) -> str:
+    # The one text that says the minimum of services in words is the rule set's own phrase,
+    # chosen by the number: its "one" variants are the number, not a copy of it.
+    entries = yaml.safe_load(path.read_text("utf-8"))
+    entries.pop("rule.min_services", None)
+    return json.dumps(entries, ensure_ascii=False)
 
 
 def test_the_project_quotes_its_own_numbers_nowhere_else() -> None:
     # The same rule in the repository itself: the numbers of rulesets.yml appear in no text source.
-    for path in ("domain.yml", "bot/conversation/texts.py", "bot/eligibility/texts.py"):
-        text = (ROOT / path).read_text("utf-8")
-        for old in ("300.000", "300,000", "zwölf", "twelve"):
-            assert old not in text, (path, old)
-        assert not re.search(r"\b12 (?:Monat|month)", text), path
+    sources = {"domain.yml": (ROOT / "domain.yml").read_text("utf-8")}
+    for path in sorted((ROOT / "bot" / "texts").glob("*.yml")):
+        sources[path.name] = _catalog_texts(path)
+    for name, text in sources.items():
+        for old in ("300.000", "300,000", "zwölf", "twelve", *ONE_SERVICE):
+            assert old not in text, (name, old)
+        assert not re.search(r"\b12 (?:Monat|month)", text), name

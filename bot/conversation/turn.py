@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot.conversation.texts import render_text
 from bot.eligibility import DONT_KNOW, FACT_SPECS, FactError, Facts, evaluate
 from bot.eligibility.facts import (
     BOOL,
@@ -28,8 +27,8 @@ from bot.eligibility.facts import (
 )
 from bot.eligibility.requirements import numeric_threshold
 from bot.eligibility.rules import current_ruleset
-from bot.eligibility.texts import render_text as render_engine_text
 from bot.i18n import Message, Money, Month, check_language, format_money, format_month
+from bot.texts import render_text
 
 _BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
 
@@ -242,7 +241,7 @@ def interpret_turn(
             valid[fact] = json_value(validate_fact(fact, value, today))
         except FactError as error:
             label = render_text(Message(f"label.{fact}"), lang)
-            reason = render_engine_text(error.message, lang)
+            reason = render_text(error.message, lang)
             turn.replies.append(
                 render_text(Message("conv.invalid_value", {"label": label, "reason": reason}), lang)
             )
@@ -299,8 +298,8 @@ def _knockouts(
             Message(
                 "conv.knockout_item",
                 {
-                    "title": new.requirement.title[lang],
-                    "detail": render_engine_text(new.outcome.detail, lang, after.rules),
+                    "title": render_text(new.requirement.title, lang),
+                    "detail": render_text(new.outcome.detail, lang, after.rules),
                 },
             ),
             lang,

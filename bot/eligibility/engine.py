@@ -18,8 +18,8 @@ from bot.eligibility.requirements import (
     probe_values,
 )
 from bot.eligibility.rules import RuleSet, ruleset_for
-from bot.eligibility.texts import render_text
 from bot.i18n import Message, check_language
+from bot.texts import render_text
 
 ELIGIBLE, NOT_ELIGIBLE, INCOMPLETE = "eligible", "not_eligible", "incomplete"
 
@@ -97,7 +97,7 @@ class Verdict:
                 {
                     "code": r.code,
                     "status": r.status,
-                    "title": r.requirement.title[lang],
+                    "title": render_text(r.requirement.title, lang),
                     "detail": render_text(r.outcome.detail, lang, self.rules),
                     "next_step": render_text(r.outcome.next_step, lang, self.rules)
                     if r.outcome.next_step

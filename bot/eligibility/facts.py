@@ -18,6 +18,7 @@ from typing import Any
 from babel import Locale
 
 from bot.i18n import Message
+from bot.texts import render_text
 
 # The value that marks "asked, and the partner does not know" in files and payloads.
 DONT_KNOW = "dont_know"
@@ -90,8 +91,6 @@ class FactError(ValueError):
     def __init__(self, fact: str, message: Message):
         self.fact = fact
         self.message = message
-        from bot.eligibility.texts import render_text  # texts import this module
-
         super().__init__(render_text(message, "en"))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.eligibility.engine import Verdict
-from bot.eligibility.texts import render_text
 from bot.i18n import Message
+from bot.texts import render_text
 
 # Plain characters so that the report survives any e-mail client or terminal.
 _MARKS = {"met": "[x]", "unmet": "[ ]", "unknown": "[?]", "pending": "[~]"}
@@ -32,7 +32,7 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
         mark = _MARKS[result.status]
         status = render_text(Message(f"mark.{result.status}"), lang, verdict.rules)
         detail = render_text(result.outcome.detail, lang, verdict.rules)
-        lines.append(f"{mark} {result.requirement.title[lang]} ({status}): {detail}")
+        lines.append(f"{mark} {render_text(result.requirement.title, lang)} ({status}): {detail}")
     lines += _steps_and_warnings(verdict, lang)
     lines += [
         "",
@@ -60,7 +60,7 @@ def render_gaps(verdict: Verdict, lang: str) -> str:
         if results:
             lines += ["", render_text(Message(heading), lang, verdict.rules)]
             lines += [
-                f"{_MARKS[status]} {r.requirement.title[lang]}: {render_text(r.outcome.detail, lang, verdict.rules)}"
+                f"{_MARKS[status]} {render_text(r.requirement.title, lang)}: {render_text(r.outcome.detail, lang, verdict.rules)}"
                 for r in results
             ]
     lines += _steps_and_warnings(verdict, lang)

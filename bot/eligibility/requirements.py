@@ -31,7 +31,6 @@ class Outcome:
 @dataclass(frozen=True)
 class Requirement:
     code: str
-    title: dict[str, str]
     source_row: str
     facts: tuple[str, ...]
     decide: Callable[[Facts, RuleSet], Outcome]
@@ -39,6 +38,11 @@ class Requirement:
     # numeric fact it bounds, if any: that threshold and zero are the values worth trying when
     # asking whether an open fact could still change this requirement.
     parameters: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def title(self) -> Message:
+        """Its title in the catalog (bot/texts/requirements.yml)."""
+        return Message(f"title.{self.code}")
 
     @property
     def thresholds(self) -> dict[str, str]:
@@ -173,37 +177,37 @@ def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
-        "partner_id", {"de": "PartnerID", "en": "PartnerID"}, "PartnerID",
+        "partner_id", "PartnerID",
         ("partner_id_active",), _yes_no("partner_id", "partner_id_active"),
     ),
     Requirement(
-        "endorsement", {"de": "Zustimmung", "en": "Endorsement"}, "Zustimmung",
+        "endorsement", "Zustimmung",
         ("signing_authority",), _yes_no("endorsement", "signing_authority"),
     ),
     Requirement(
-        "support", {"de": "Support", "en": "Support"}, "Support",
+        "support", "Support",
         ("first_line_support", "support_plan", "credit_check_passed"), decide_support,
         {"qualifying_support_plans": None},
     ),
     Requirement(
-        "revenue", {"de": "Umsatzanforderung", "en": "Revenue requirement"}, "Umsatzanforderung",
+        "revenue", "Umsatzanforderung",
         ("csp_revenue_usd",), decide_revenue,
         {"min_csp_revenue_usd": "csp_revenue_usd", "revenue_window_months": None},
     ),
     Requirement(
-        "csp_tenure", {"de": "CSP-Anforderung", "en": "CSP requirement"}, "CSP-Anforderung",
+        "csp_tenure", "CSP-Anforderung",
         ("indirect_months",), decide_tenure, {"min_indirect_months": "indirect_months"},
     ),
     Requirement(
-        "accounts_receivable", {"de": "Debitoren", "en": "Accounts receivable"}, "Debitoren",
+        "accounts_receivable", "Debitoren",
         ("billing_infrastructure",), _yes_no("accounts_receivable", "billing_infrastructure"),
     ),
     Requirement(
-        "capabilities", {"de": "Capabilities", "en": "Capabilities"}, "Capabilities",
+        "capabilities", "Capabilities",
         ("capabilities",), _yes_no("capabilities", "capabilities"),
     ),
     Requirement(
-        "managed_services", {"de": "Managed Services", "en": "Managed services"}, "Managed Services",
+        "managed_services", "Managed Services",
         ("managed_services",), decide_managed_services, {"min_managed_services": "managed_services"},
     ),
 )  # fmt: skip

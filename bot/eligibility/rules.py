@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.i18n import Money
+from bot.i18n import Message, Money
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,8 @@ def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
         "rule_min_revenue": Money(rules.min_csp_revenue_usd),
         "rule_window": rules.revenue_window_months,
         "rule_min_months": rules.min_indirect_months,
+        # In words, as German declines it: "mindestens einen verwalteten Dienst …".
+        "rule_min_services": Message("rule.min_services", {"count": rules.min_managed_services}),
     }
 
 

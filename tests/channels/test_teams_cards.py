@@ -26,8 +26,8 @@ from bot.channels.teams.cards import (
 )
 from bot.conversation.texts import question
 from bot.eligibility import QUESTION_ORDER, Facts, evaluate
-from bot.eligibility.texts import render_text
 from bot.i18n import LANGUAGES, Message
+from bot.texts import render_text
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "bot" / "channels" / "teams" / "schemas"
 SCHEMA_PATH = SCHEMA_DIR / "adaptive-card-1.5.json"

@@ -150,7 +150,7 @@ def test_each_command_title_is_a_training_example_of_its_intent(lang) -> None:
     # lowercases, and a menu entry starts with a capital where a typed example may not.
     examples = training_examples(lang)
     for command in package.BOT_COMMANDS:
-        assert command.title[lang].casefold() in examples[command.intent], command.title[lang]
+        assert command.title(lang).casefold() in examples[command.intent], command.title(lang)
 
 
 def read_png(data: bytes) -> tuple[int, int, int, list[tuple[int, ...]]]:

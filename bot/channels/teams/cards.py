@@ -31,8 +31,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.eligibility.texts import render_text
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.texts import render_text
 
 CARD_SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
@@ -62,16 +62,6 @@ _MAX_PRIMARY_ACTIONS = 6
 _SYMBOLS = {"met": "✅", "unmet": "❌", "unknown": "❓", "pending": "⏳"}
 _HEADING_COLOURS = {"eligible": "good", "not_eligible": "attention", "incomplete": "warning"}
 _WARNING_SYMBOL = "⚠️"
-
-# Labels the engine's catalog lacks (bot/eligibility/texts.py); only the card needs them.
-_LABELS: dict[str, dict[str, str]] = {
-    "comparison": {
-        "de": "Zum Vergleich ({rules}): {summary}",
-        "en": "For comparison ({rules}): {summary}",
-    },
-    "more": {"de": "… und {count} weitere", "en": "… and {count} more"},
-}
-
 
 # --- markdown escaping ---------------------------------------------------------------------
 
@@ -129,10 +119,6 @@ def _clip(text: Any, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
-
-
-def _label(key: str, lang: str, **params: Any) -> str:
-    return _LABELS[key][lang].format(**params)
 
 
 def _language(payload: Mapping[str, Any]) -> str:
@@ -215,7 +201,9 @@ def _listed(items: list[str], limit: int, lang: str) -> tuple[list[str], dict[st
     """The first `limit` items, and a "… and N more" line when some were left off."""
     if len(items) <= limit:
         return items, None
-    more = _text_block(_label("more", lang, count=len(items) - limit), isSubtle=True)
+    more = _text_block(
+        render_text(Message("card.more", {"count": len(items) - limit}), lang), isSubtle=True
+    )
     return items[:limit], more
 
 
@@ -228,7 +216,9 @@ def _comparison_line(payload: Mapping[str, Any], lang: str, cap: int) -> dict[st
     )
     summary = render_text(Message(f"status.{comparison['status']}"), lang)
     return _text_block(
-        _label("comparison", lang, rules=rules, summary=summary), isSubtle=True, size="small"
+        render_text(Message("card.comparison", {"rules": rules, "summary": summary}), lang),
+        isSubtle=True,
+        size="small",
     )
 
 

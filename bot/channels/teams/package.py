@@ -26,7 +26,8 @@ from typing import Any
 
 import jsonschema
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.texts import render_text
 
 MANIFEST_VERSION = "1.29"
 _SCHEMA_BASE = f"https://developer.microsoft.com/en-us/json-schemas/teams/v{MANIFEST_VERSION}"
@@ -81,68 +82,26 @@ class Developer:
 @dataclass(frozen=True)
 class BotCommand:
     """An entry of the bot's command menu. Teams sends the title as the user's message, so each
-    title is (up to capitalisation) a training example of `intent` in data/nlu/<lang>/."""
+    title is (up to capitalisation) a training example of `intent` in data/nlu/<lang>/. Its texts
+    are in the catalog (bot/texts/teams.yml)."""
 
     intent: str
-    title: Mapping[str, str]
-    description: Mapping[str, str]
+
+    def title(self, lang: str) -> str:
+        return render_text(Message(f"command.{self.intent}.title"), lang)
+
+    def description(self, lang: str) -> str:
+        return render_text(Message(f"command.{self.intent}.description"), lang)
 
 
-BOT_COMMANDS = (
-    BotCommand(
-        intent="ask_missing",
-        title={"en": "What do I still lack?", "de": "Was fehlt mir noch?"},
-        description={
-            "en": "Lists the requirements you do not meet yet and what is missing for each.",
-            "de": "Zeigt, welche Anforderungen Sie noch nicht erfüllen und was jeweils fehlt.",
-        },
-    ),
-    BotCommand(
-        intent="ask_eligibility",
-        title={"en": "Am I eligible?", "de": "Bin ich berechtigt?"},
-        description={
-            "en": "Checks your details against Microsoft's minimum requirements for direct bill "
-            "partners.",
-            "de": "Prüft Ihre Angaben anhand der Mindestanforderungen von Microsoft für Partner "
-            "mit direkter Abrechnung.",
-        },
-    ),
-    BotCommand(
-        intent="start_over",
-        title={"en": "Start over", "de": "Neu anfangen"},
-        description={
-            "en": "Clears the details you have given so far and starts the check again.",
-            "de": "Löscht Ihre bisherigen Angaben und beginnt die Prüfung von vorn.",
-        },
-    ),
-)
+BOT_COMMANDS = tuple(map(BotCommand, ("ask_missing", "ask_eligibility", "start_over")))
 
-APP_TEXTS = {
-    "name.short": {"en": "CSP Direct-Bill Check", "de": "CSP-Direktabrechnung prüfen"},
-    "name.full": {
-        "en": "CSP Direct-Bill Eligibility Assistant",
-        "de": "CSP-Assistent für die Registrierung als Partner mit direkter Abrechnung",
-    },
-    "description.short": {
-        "en": "Check whether you may register as a CSP direct bill partner.",
-        "de": "Prüfen Sie, ob Sie sich als Partner mit direkter Abrechnung registrieren dürfen.",
-    },
-    "description.full": {
-        "en": "For Microsoft Cloud Solution Provider (CSP) partners and their support desks: may "
-        "your company register as a direct bill partner? The assistant asks for your details "
-        "(CSP revenue, time as an indirect reseller, PartnerID, support plan and the other "
-        "minimum requirements) in English or German and answers with a verdict per requirement, "
-        "what is still missing and the next step. Its answers are based on Microsoft's "
-        "documentation; the binding decision is Microsoft's.",
-        "de": "Für Microsoft-CSP-Partner (Cloud Solution Provider) und ihren Support: Darf sich "
-        "Ihr Unternehmen als Partner mit direkter Abrechnung registrieren? Der Assistent fragt "
-        "Ihre Angaben ab (CSP-Umsatz, Zeit als indirekter Wiederverkäufer, PartnerID, Supportplan "
-        "und die übrigen Mindestanforderungen), auf Deutsch oder Englisch, und antwortet mit "
-        "einer Einschätzung je Anforderung, dem, was noch fehlt, und dem nächsten Schritt. Die "
-        "Antworten stützen sich auf Microsofts Dokumentation; die verbindliche Entscheidung "
-        "trifft Microsoft.",
-    },
-}
+# The app's own strings (its names and descriptions) under the manifest's keys.
+_APP_KEYS = ("name.short", "name.full", "description.short", "description.full")
+
+
+def app_text(key: str, lang: str) -> str:
+    return render_text(Message(f"app.{key}"), lang)
 
 
 def localization_file(lang: str) -> str:
@@ -172,11 +131,11 @@ def app_version() -> str:
 
 def localized_strings(lang: str) -> dict[str, str]:
     """A language's strings under the keys of the localization schema."""
-    strings = {key: texts[lang] for key, texts in APP_TEXTS.items()}
+    strings = {key: app_text(key, lang) for key in _APP_KEYS}
     for index, command in enumerate(BOT_COMMANDS):
         prefix = f"bots[0].commandLists[0].commands[{index}]"
-        strings[f"{prefix}.title"] = command.title[lang]
-        strings[f"{prefix}.description"] = command.description[lang]
+        strings[f"{prefix}.title"] = command.title(lang)
+        strings[f"{prefix}.description"] = command.description(lang)
     return strings
 
 
@@ -188,7 +147,7 @@ def build_manifest(app_id: str, developer: Developer, version: str) -> dict[str,
     """The manifest; its own strings are those of the default language (English)."""
     app_id = check_app_id(app_id)
     default = DEFAULT_LANGUAGE
-    texts = {key: by_language[default] for key, by_language in APP_TEXTS.items()}
+    texts = {key: app_text(key, default) for key in _APP_KEYS}
     return {
         "$schema": MANIFEST_SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
@@ -225,7 +184,7 @@ def build_manifest(app_id: str, developer: Developer, version: str) -> dict[str,
                     {
                         "scopes": list(BOT_SCOPES),
                         "commands": [
-                            {"title": c.title[default], "description": c.description[default]}
+                            {"title": c.title(default), "description": c.description(default)}
                             for c in BOT_COMMANDS
                         ],
                     }
