@@ -10,7 +10,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.conversation.texts import question, render_text, response_slots
+from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
     FACT_SPECS,
@@ -23,6 +23,7 @@ from bot.eligibility import (
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from bot.storage import default_async_repository, is_staff
 from bot.storage.report import render_assessment, render_forgotten
+from bot.texts import render_text
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +90,9 @@ class ActionValidateSlotMappings(Action):
         for reply in turn.replies:
             dispatcher.utter_message(text=reply)
         if turn.changes:
-            before = fact_slots(tracker)
             await record(
-                default_async_repository().record_fact_changes,
-                tracker.sender_id, before, {**before, **turn.changes}, source_text=message.get("text"),
+                default_async_repository().record_fact_diff,
+                tracker.sender_id, turn.before, turn.after, source_text=message.get("text"),
             )  # fmt: skip
         return [SlotSet(fact, value) for fact, value in turn.changes.items()]
 

@@ -218,13 +218,13 @@ def _database_errors(url: Any, lang: str) -> Iterator[None]:
 
 
 def run_assessments(args: argparse.Namespace) -> int:
+    from bot.eligibility.facts import validate_fact
     from bot.storage.report import render_assessments, render_fact_changes
-    from bot.storage.repository import validate_partner_id
 
     partner_id = None
     if args.partner_id is not None:
         try:
-            partner_id = validate_partner_id(args.partner_id)
+            partner_id = validate_fact("partner_id", args.partner_id, dt.date.today())
         except FactError as error:
             raise InputError(render_text(error.message, args.lang)) from None
     repository = _open_repository(args.lang)

@@ -39,8 +39,11 @@ ANSWER_INTENTS = {"inform", "affirm", "deny", "dont_know"}
 
 @dataclass
 class Turn:
-    """What a user turn changed: new fact values (JSON form) and replies, in order."""
+    """What a user turn changed: new fact values (JSON form, for the slots) and replies, in order;
+    the facts before and after it, validated once, for the verdict and the audit trail."""
 
+    before: Facts
+    after: Facts
     changes: dict[str, Any] = field(default_factory=dict)
     replies: list[str] = field(default_factory=list)
 
@@ -81,8 +84,15 @@ def shown_value(fact: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-# The numeric facts a figure can be an estimate of, by the quantity's kind.
-_ESTIMATED_FACTS = {"amount": "csp_revenue_usd", "duration": "indirect_months"}
+# The fact each entity of the NLU states: quantities by their kind (bot.nlu.quantities), the
+# support plan by its name; the statements' "has"/"lacks" entities name their fact as the value.
+ENTITY_FACTS = {
+    "amount": "csp_revenue_usd",
+    "duration": "indirect_months",
+    "count": "managed_services",
+    "partner_id": "partner_id",
+    "support_plan": "support_plan",
+}
 
 
 def _estimate(
@@ -94,8 +104,10 @@ def _estimate(
     partner is asked). None for an exact figure, or where the span is not about a rule's number."""
     kind = info.get("kind", name)
     hedge, bounds = info.get("hedge"), info.get("bounds")
-    fact = _ESTIMATED_FACTS.get(kind)
+    fact = ENTITY_FACTS.get(kind)
     if not hedge or not bounds or fact is None or info.get("currency", "USD") != "USD":
+        return None
+    if FACT_SPECS[fact].kind not in (MONEY, MONTHS):  # a rule's number is money or months
         return None
     figure = None if name == "invalid_quantity" else value  # an invalid one's value is its text
     threshold = numeric_threshold(fact, current_ruleset())
@@ -151,25 +163,25 @@ def _candidates(
         elif name == "amount":
             currency = info.get("currency", "USD")
             if currency == "USD":
-                found["csp_revenue_usd"] = value
+                found[ENTITY_FACTS[name]] = value
             else:
                 problems.append(
                     ("conv.other_currency", {"amount": Money(Decimal(str(value)), currency)})
                 )
         elif name == "duration":
             durations.append((entity, info))
-            found["indirect_months"] = value
+            found[ENTITY_FACTS[name]] = value
             if info.get("since"):
                 found["indirect_since"] = info["since"]
         elif name == "count":
             # What the message names as counted is managed services ("zwei Managed Services");
             # a bare number answers whichever numeric question is open.
             if info.get("unit") == "count":
-                found.setdefault("managed_services", value)
+                found.setdefault(ENTITY_FACTS[name], value)
             elif requested in ("indirect_months", "managed_services", "csp_revenue_usd"):
                 found.setdefault(requested, value)
         elif name == "partner_id":
-            found["partner_id"] = value
+            found[ENTITY_FACTS[name]] = value
         elif name == "invalid_quantity":
             if info.get("problem") == "ambiguous" and info.get("alternatives"):
                 options = " / ".join(str(a) for a in info["alternatives"])
@@ -178,7 +190,7 @@ def _candidates(
                 problems.append(("conv.invalid_quantity", {"text": value}))
         # `bot.nlu.statements` names the fact or plan by its key.
         elif name == "support_plan" and value in SUPPORT_PLANS:
-            found["support_plan"] = value
+            found[ENTITY_FACTS[name]] = value
         elif name in ("has", "lacks") and value in _BOOL_FACTS:
             found[value] = name == "has"
     contradiction = _tenure_contradiction(durations)
@@ -215,7 +227,8 @@ def interpret_turn(
     """Decide the fact changes of one user turn and the replies that go with them."""
     check_language(lang)
     today = today or dt.date.today()
-    turn = Turn()
+    before = facts_from_slots(slots, today)
+    turn = Turn(before=before, after=before)
     found, problems = _candidates(intent, entities, requested, text or "")
     for key, params in problems:
         if key == "conv.tenure_contradiction":
@@ -232,13 +245,13 @@ def interpret_turn(
             }
         turn.replies.append(render_text(Message(key, params), lang))
 
-    valid: dict[str, Any] = {}
+    typed: dict[str, Any] = {}  # validated once; the slots take their JSON form
     for fact, value in found.items():
         if value == DONT_KNOW:
-            valid[fact] = DONT_KNOW
+            typed[fact] = DONT_KNOW
             continue
         try:
-            valid[fact] = json_value(validate_fact(fact, value, today))
+            typed[fact] = validate_fact(fact, value, today)
         except FactError as error:
             label = render_text(Message(f"label.{fact}"), lang)
             reason = render_text(error.message, lang)
@@ -246,8 +259,9 @@ def interpret_turn(
                 render_text(Message("conv.invalid_value", {"label": label, "reason": reason}), lang)
             )
     # A newly stated duration replaces an older start month, and the other way round.
-    if "indirect_months" in valid and "indirect_since" not in valid and slots.get("indirect_since"):
-        valid["indirect_since"] = None
+    if "indirect_months" in typed and "indirect_since" not in typed and slots.get("indirect_since"):
+        typed["indirect_since"] = None
+    valid = {fact: json_value(value) for fact, value in typed.items()}
 
     noted, updated = [], []
     for fact, value in valid.items():
@@ -281,18 +295,15 @@ def interpret_turn(
     answered = requested is None or requested in valid or intent not in ANSWER_INTENTS
     if not answered and not problems and not turn.changes:
         turn.replies.append(render_text(Message(_hint_key(requested)), lang))
-    turn.replies.extend(_knockouts(slots, turn.changes, lang, today))
+    if turn.changes:
+        turn.after = before.updated({fact: typed[fact] for fact in turn.changes})
+        turn.replies.extend(_knockouts(turn.before, turn.after, lang))
     return turn
 
 
-def _knockouts(
-    slots: Mapping[str, Any], changes: Mapping[str, Any], lang: str, today: dt.date
-) -> list[str]:
+def _knockouts(before_facts: Facts, after_facts: Facts, lang: str) -> list[str]:
     """Requirements this turn made unmet: said at once, with the offer to continue."""
-    if not changes:
-        return []
-    before = evaluate(facts_from_slots(slots, today))
-    after = evaluate(facts_from_slots({**slots, **changes}, today))
+    before, after = evaluate(before_facts), evaluate(after_facts)
     items = [
         render_text(
             Message(

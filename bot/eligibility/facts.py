@@ -266,6 +266,22 @@ class Facts:
         values = {k: v for k, v in {**self.values, **changes}.items() if v is not None}
         return replace(self, values=values, dont_know=self.dont_know - set(changes))
 
+    def updated(self, changes: Mapping[str, Any]) -> Facts:
+        """These facts after a turn's validated changes: a value, None (open again) or DONT_KNOW.
+        A new start month replaces an older duration (RULES.md: the start month wins)."""
+        values = dict(self.values)
+        if changes.get("indirect_since") is not None and "indirect_months" not in changes:
+            values.pop("indirect_months", None)
+        dont_know = set(self.dont_know)
+        for key, value in changes.items():
+            values.pop(key, None)
+            dont_know.discard(key)
+            if value == DONT_KNOW:
+                dont_know.add(key)
+            elif value is not None:
+                values[key] = value
+        return replace(self, values=values, dont_know=frozenset(dont_know)).derived()
+
     def unknown(self, keys: Iterable[str]) -> list[str]:
         return [key for key in keys if key not in self.values]
 

@@ -15,11 +15,10 @@ from bot.storage.repository import (
     StoredFactChange,
     default_async_repository,
     default_repository,
-    validate_partner_id,
 )
 
 __all__ = [
     "AssessmentDiff", "AsyncRepository", "Change", "Repository", "StorageInputError",
     "StoredAssessment", "StoredFactChange", "database_url", "default_async_repository",
-    "default_repository", "is_staff", "staff_ids", "validate_partner_id",
+    "default_repository", "is_staff", "staff_ids",
 ]  # fmt: skip

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import aliased, sessionmaker
 
 from bot.eligibility import DONT_KNOW, FACT_SPECS, REQUIREMENT_CODES, Facts, Verdict
-from bot.eligibility.facts import MAX_PARTNER_ID_DIGITS, FactError, json_value, validate_fact
+from bot.eligibility.facts import FactError, json_value, validate_fact
 from bot.i18n import Message, check_language
 from bot.storage.db import make_engine
 from bot.storage.models import (
@@ -145,18 +145,6 @@ class StoredFactChange:
         }
 
 
-def validate_partner_id(value: Any, as_of: dt.date | None = None) -> str:
-    """The PartnerID as stored (digits only), or FactError with the engine's bilingual message."""
-    partner_id = validate_fact("partner_id", value, as_of or dt.date.today())
-    # The engine's pattern is a Unicode `\d`, which also accepts "١٢٣" or fullwidth "１２３";
-    # a PartnerID is ASCII digits, and a lookup must not miss a record over the digit script.
-    if not partner_id.isascii():
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        params = {"fact": "partner_id", "value": shown, "maximum": MAX_PARTNER_ID_DIGITS}
-        raise FactError("partner_id", Message("error.not_digits", params))
-    return partner_id
-
-
 def _check_text(name: str, value: Any, limit: int | None, *, optional: bool = False) -> None:
     if value is None and optional:
         return
@@ -175,8 +163,6 @@ def _fact_value(fact: str, value: Any, as_of: dt.date) -> Any:
     """A fact value as the audit trail stores it: normalised like the verdict's facts."""
     if value is None or (isinstance(value, str) and value == DONT_KNOW):
         return value
-    if fact == "partner_id":
-        return validate_partner_id(value, as_of)
     return json_value(validate_fact(fact, value, as_of))
 
 
@@ -270,10 +256,14 @@ class Repository:
         _check_text("conversation_id", conversation_id, CONVERSATION_ID_LENGTH)
         _check_text("channel", channel, CHANNEL_LENGTH, optional=True)
         check_language(language)
-        facts = _facts_json(verdict.facts)
+        facts = _facts_json(verdict.facts)  # validated by the engine: stored as they are
         partner_id = verdict.facts.get("partner_id")
         if partner_id is not None:
-            partner_id = facts["partner_id"] = validate_partner_id(partner_id, verdict.facts.as_of)
+            # The one value that is a lookup key is checked again: `Facts(...)` built directly,
+            # not through `from_mapping`, carries whatever it was given.
+            partner_id = facts["partner_id"] = validate_fact(
+                "partner_id", partner_id, verdict.facts.as_of
+            )
         row = Assessment(
             conversation_id=conversation_id,
             channel=channel,
@@ -350,25 +340,45 @@ class Repository:
             for key in keys:
                 if key not in FACT_SPECS:
                     raise FactError(key, Message("error.unknown_fact", {"fact": key}))
-        rows = []
+        facts = [key for key in keys if key in FACT_SPECS]
+        return self._write_fact_changes(
+            conversation_id,
+            {key: _fact_value(key, before.get(key), as_of) for key in facts},
+            {key: _fact_value(key, after.get(key), as_of) for key in facts},
+            source_text,
+        )
+
+    def record_fact_diff(
+        self, conversation_id: str, before: Facts, after: Facts, *, source_text: str | None = None
+    ) -> list[StoredFactChange]:
+        """Audit every fact that differs between the facts before and after a turn: validated
+        `Facts`, stored as they are."""
+        _check_text("conversation_id", conversation_id, CONVERSATION_ID_LENGTH)
+        _check_text("source_text", source_text, None, optional=True)
+        return self._write_fact_changes(
+            conversation_id, _facts_json(before), _facts_json(after), source_text
+        )
+
+    def _write_fact_changes(
+        self,
+        conversation_id: str,
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        source_text: str | None,
+    ) -> list[StoredFactChange]:
         now = self._clock()
-        for key in keys:
-            if key not in FACT_SPECS:
-                continue
-            old = _fact_value(key, before.get(key), as_of)
-            new = _fact_value(key, after.get(key), as_of)
-            if old == new:
-                continue
-            rows.append(
-                FactChange(
-                    conversation_id=conversation_id,
-                    fact=key,
-                    old_value=old,
-                    new_value=new,
-                    source_text=source_text,
-                    changed_at=now,
-                )
+        rows = [
+            FactChange(
+                conversation_id=conversation_id,
+                fact=key,
+                old_value=old.get(key),
+                new_value=new.get(key),
+                source_text=source_text,
+                changed_at=now,
             )
+            for key in _ordered_keys(FACT_SPECS, old, new)
+            if old.get(key) != new.get(key)
+        ]
         if not rows:
             return []
         with self._sessions.begin() as session:
@@ -391,7 +401,7 @@ class Repository:
         matches the filter (an assessment before the PartnerID was known still counts).
         """
         if partner_id is not None:
-            partner_id = validate_partner_id(partner_id)
+            partner_id = validate_fact("partner_id", partner_id, dt.date.today())
         if conversation_id is not None:
             _check_text("conversation_id", conversation_id, CONVERSATION_ID_LENGTH)
 

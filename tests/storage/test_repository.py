@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -227,3 +228,24 @@ def test_stored_partner_id_is_the_normalised_one_in_column_and_facts(repo: Repos
     assert repo.last_assessment_for_partner("0042") == stored
     # Leading zeros are part of the PartnerID: 42 is another partner.
     assert repo.last_assessment_for_partner("42") is None
+
+
+def test_a_turns_facts_are_audited_as_validated(repo: Repository, clock) -> None:
+    before = Facts.from_mapping({"csp_revenue_usd": 258000, "capabilities": "dont_know"}, AS_OF)
+    after = before.updated(
+        {
+            "csp_revenue_usd": Decimal(350000),
+            "capabilities": True,
+            "indirect_since": dt.date(2024, 1, 1),
+        }
+    )
+    recorded = repo.record_fact_diff("a", before, after, source_text="350k, seit Jan. 2024")
+    months = (AS_OF.year - 2024) * 12 + AS_OF.month - 1
+    assert [(c.fact, c.old_value, c.new_value) for c in recorded] == [
+        ("csp_revenue_usd", 258000, 350000),
+        ("indirect_months", None, months),
+        ("capabilities", "dont_know", True),
+        ("indirect_since", None, "2024-01"),
+    ]
+    assert repo.record_fact_diff("a", after, after) == []
+    assert repo.fact_changes("a") == recorded
