@@ -1,5 +1,10 @@
-"""The training-data importer named in config.yml (`importers:`): Rasa's own file importer, minus
-one false warning.
+"""The training-data importer named in config.yml (`importers:`): Rasa's own file importer, plus
+the engine's facts, minus one false warning.
+
+The facts are the engine's (`FACT_SPECS`, asked in `QUESTION_ORDER`): each is a slot that
+action_validate_slot_mappings fills, the form asks the askable ones, each through its own
+`action_ask_<fact>`. They are added to domain.yml's domain here rather than listed there, so that
+a new fact is declared once, in bot/eligibility/facts.py.
 
 Rasa 3.6 adds every retrieval intent of the NLU data (our `faq`) to the domain itself
 (`ResponsesSyncImporter`) and then warns "The following duplicated intents have been found across
@@ -12,11 +17,32 @@ back: the same domain and the same checks, without the warning.
 
 from __future__ import annotations
 
-from rasa.shared.core.domain import KEY_INTENTS, Domain
+from rasa.shared.core.domain import KEY_ACTIONS, KEY_FORMS, KEY_INTENTS, KEY_SLOTS, Domain
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.utils.common import cached_method
+
+from bot.eligibility import FACT_SPECS, QUESTION_ORDER
+
+FORM = "eligibility_form"
+# A fact holds its normalised value or "dont_know" (asked, and the partner does not know); only
+# the engine reads it, so it does not feature in the dialogue policies.
+_FACT_SLOT = {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+
+
+def with_engine_facts(domain: Domain) -> Domain:
+    """`domain` with a slot per fact, the form over the asked facts and their ask actions."""
+    data = domain.as_dict()
+    taken = (set(data.get(KEY_SLOTS, {})) & set(FACT_SPECS)) | (
+        set(data.get(KEY_FORMS, {})) & {FORM}
+    )
+    if taken:
+        raise ValueError(f"domain.yml must not declare what the engine declares: {sorted(taken)}")
+    data[KEY_SLOTS] = {**{fact: dict(_FACT_SLOT) for fact in FACT_SPECS}, **data.get(KEY_SLOTS, {})}
+    data[KEY_FORMS] = {**data.get(KEY_FORMS, {}), FORM: {"required_slots": list(QUESTION_ORDER)}}
+    data[KEY_ACTIONS] = [*data.get(KEY_ACTIONS, []), *(f"action_ask_{f}" for f in QUESTION_ORDER)]
+    return Domain.from_dict(data)
 
 
 def _intent_name(entry: str | dict) -> str:
@@ -24,12 +50,12 @@ def _intent_name(entry: str | dict) -> str:
     return entry if isinstance(entry, str) else next(iter(entry))
 
 
-class RetrievalIntentImporter(RasaFileImporter):
-    """Rasa's RasaFileImporter, except that retrieval intents are left for Rasa to add."""
+class AssistantImporter(RasaFileImporter):
+    """Rasa's RasaFileImporter with the engine's facts, and retrieval intents left for Rasa to add."""
 
     @cached_method
     def _domain_as_written(self) -> Domain:
-        return super().get_domain()
+        return with_engine_facts(super().get_domain())
 
     @cached_method
     def get_domain(self) -> Domain:

@@ -1,11 +1,17 @@
-"""The importer in config.yml gives Rasa the same domain and stories as Rasa's default importer."""
+"""The importer in config.yml gives Rasa the domain and stories of Rasa's default importer, with
+the engine's facts added."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from rasa.shared.core.domain import Domain
 from rasa.shared.importers.importer import TrainingDataImporter
+from rasa.shared.importers.rasa import RasaFileImporter
+
+from bot.eligibility import FACT_SPECS, QUESTION_ORDER
+from bot.nlu.importer import with_engine_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config.yml"
@@ -19,12 +25,19 @@ def _importer(config: dict) -> TrainingDataImporter:
 
 def test_config_yml_names_the_importer():
     config = yaml.safe_load(CONFIG.read_text("utf-8"))
-    assert config["importers"] == [{"name": "bot.nlu.importer.RetrievalIntentImporter"}]
+    assert config["importers"] == [{"name": "bot.nlu.importer.AssistantImporter"}]
+
+
+class _DefaultWithFacts(RasaFileImporter):
+    """Rasa's default importer, with the engine's facts in the domain as written."""
+
+    def get_domain(self) -> Domain:
+        return with_engine_facts(super().get_domain())
 
 
 def test_the_domain_and_the_stories_are_the_ones_rasas_default_importer_gives():
     ours = _importer(yaml.safe_load(CONFIG.read_text("utf-8")))
-    default = _importer({})
+    default = _importer({"importers": [{"name": f"{__name__}._DefaultWithFacts"}]})
     # Rasa's default lists `faq` with its properties spelled out; they are the same properties.
     assert ours.get_domain().intent_properties == default.get_domain().intent_properties
     assert _without_intents(ours) == _without_intents(default)
@@ -42,3 +55,10 @@ def _steps(importer: TrainingDataImporter) -> list[tuple[str, str]]:
         (step.block_name, " ".join(str(e) for e in step.events))
         for step in importer.get_stories().story_steps
     ]
+
+
+def test_every_fact_is_a_slot_and_the_form_asks_them_in_the_engines_order():
+    domain = _importer(yaml.safe_load(CONFIG.read_text("utf-8"))).get_domain()
+    assert set(FACT_SPECS) <= {slot.name for slot in domain.slots}
+    assert domain.required_slots_for_form("eligibility_form") == list(QUESTION_ORDER)
+    assert {f"action_ask_{fact}" for fact in QUESTION_ORDER} <= set(domain.user_actions)
