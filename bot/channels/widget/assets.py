@@ -12,15 +12,23 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.eligibility.requirements import STATUSES
+from bot.i18n import LANGUAGES, Message
+from bot.texts import CATALOG, render_text
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ORIGINS_ENV = "BOT_WIDGET_ORIGINS"
 HASH_CHARS = 12
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# The longest message the widget lets a partner send (the channel accepts more from other clients).
+WIDGET_MAX_LENGTH = 2000
+_SERVED = re.compile(rb"/\*served\*/.*?/\*served\*/", re.DOTALL)
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json"}  # fmt: skip
 
 
@@ -72,6 +80,35 @@ class Asset:
         return f'"{self.digest[:32]}"'
 
 
+def served_texts() -> dict[str, dict]:
+    """The widget's texts by part and language: every `widget.<part>.<path>` key of the catalog
+    rendered in each language and nested by its path, the card's statuses as the engine says them,
+    and the message limit they quote."""
+    served: dict[str, dict] = {"labels": {}, "card": {}}
+    for lang in LANGUAGES:
+        for key in CATALOG:
+            if not key.startswith("widget."):
+                continue
+            part, *path, name = key.split(".")[1:]
+            node = served[part].setdefault(lang, {})
+            for step in path:
+                node = node.setdefault(step, {})
+            node[name] = render_text(Message(key, {"max_length": WIDGET_MAX_LENGTH}), lang)
+        served["card"][lang]["status"] = {
+            status: render_text(Message(f"mark.{status}"), lang) for status in STATUSES
+        }
+        # The language switch offers the other language.
+        served["labels"][lang]["toggleLang"] = next(other for other in LANGUAGES if other != lang)
+    return {**served, "maxLength": WIDGET_MAX_LENGTH}
+
+
+def _served_in(body: bytes) -> bytes:
+    if len(_SERVED.findall(body)) != 1:
+        raise ValueError("widget.js must hold exactly one /*served*/ … /*served*/ literal")
+    texts = json.dumps(served_texts(), ensure_ascii=False).encode()
+    return _SERVED.sub(lambda _: texts, body)
+
+
 def load_assets(directory: Path = STATIC_DIR) -> dict[str, Asset]:
     assets: dict[str, Asset] = {}
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
@@ -79,6 +116,8 @@ def load_assets(directory: Path = STATIC_DIR) -> dict[str, Asset]:
         if not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
             continue
         body = path.read_bytes()
+        if path.name == "widget.js":
+            body = _served_in(body)
         kind = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "text/plain"
         if kind.startswith("text/") or kind == "application/json":
             kind += "; charset=utf-8"

@@ -51,105 +51,18 @@
   const KEY_LANG = KEY + "lang";
   const KEY_OPEN = KEY + "open";
   const MAX_TRANSCRIPT = 100;
-  const MAX_LENGTH = 2000;
 
-  const LABELS = {
-    de: {
-      launcher: "Direktabrechnung prüfen",
-      title: "CSP-Direktabrechnung prüfen",
-      placeholder: "Ihre Nachricht …",
-      input: "Ihre Nachricht an den Assistenten",
-      send: "Senden",
-      newConversation: "Neues Gespräch",
-      close: "Schließen",
-      typing: "Der Assistent schreibt …",
-      reconnecting: "Verbindung wird wiederhergestellt …",
-      log: "Gesprächsverlauf",
-      you: "Sie:",
-      assistant: "Assistent:",
-      queued: "wird gesendet, sobald die Verbindung steht",
-      intro:
-        "Ich prüfe mit Ihnen, ob Sie sich als Partner mit direkter Abrechnung registrieren können. " +
-        "Fragen Sie zum Beispiel: „Können wir uns als Partner mit direkter Abrechnung registrieren?“",
-      resumed: "Gespräch fortgesetzt",
-      restarted: "Das vorherige Gespräch ist nicht mehr verfügbar – ein neues hat begonnen.",
-      // The other language's button: its name is in that language.
-      toggle: "English",
-      toggleLang: "en",
-      toggleName: "Switch to English",
-      errors: {
-        too_long: "Ihre Nachricht ist zu lang (höchstens 2.000 Zeichen).",
-        rate_limited: "Sie senden sehr schnell Nachrichten. Bitte warten Sie einen Moment.",
-        unavailable: "Der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
-        other: "Ihre Nachricht konnte nicht verarbeitet werden.",
-      },
-    },
-    en: {
-      launcher: "Check direct billing",
-      title: "CSP Direct-Bill Check",
-      placeholder: "Your message …",
-      input: "Your message to the assistant",
-      send: "Send",
-      newConversation: "New conversation",
-      close: "Close",
-      typing: "The assistant is typing …",
-      reconnecting: "Reconnecting …",
-      log: "Conversation",
-      you: "You:",
-      assistant: "Assistant:",
-      queued: "will be sent once connected",
-      intro:
-        "I check with you whether you can register as a direct bill partner. " +
-        "Ask, for example: “Can I register as a direct bill partner?”",
-      resumed: "Conversation resumed",
-      restarted: "The previous conversation is no longer available – a new one has started.",
-      toggle: "Deutsch",
-      toggleLang: "de",
-      toggleName: "Auf Deutsch wechseln",
-      errors: {
-        too_long: "Your message is too long (2,000 characters at most).",
-        rate_limited: "You are sending messages very quickly. Please wait a moment.",
-        unavailable: "The assistant is unavailable right now. Please try again later.",
-        other: "Your message could not be processed.",
-      },
-    },
-  };
+  // The widget's texts in both languages and its message limit come from the product's catalog
+  // (bot/texts/widget.yml): the server writes them in between the markers when it serves this
+  // file (bot/channels/widget/assets.py).
+  const SERVED = /*served*/ { labels: {}, card: {}, maxLength: 0 } /*served*/;
+  const LABELS = SERVED.labels;
+  const MAX_LENGTH = SERVED.maxLength;
   // The phrase the assistant understands as "switch to this language" (CONTRACT.md §5).
   const SWITCH_PHRASE = { de: "auf Deutsch bitte", en: "in English please" };
 
   // The verdict card speaks the verdict's own language, whatever the widget's labels are.
-  const CARD = {
-    de: {
-      status: { met: "erfüllt", unmet: "nicht erfüllt", unknown: "offen", pending: "ausstehend" },
-      verdict: {
-        eligible: "Alle Mindestanforderungen erfüllt",
-        not_eligible: "Nicht alle Mindestanforderungen erfüllt",
-        incomplete: "Noch keine abschließende Aussage möglich",
-      },
-      card: "Prüfergebnis",
-      nextStep: "Nächster Schritt:",
-      nextSteps: "Nächste Schritte",
-      warnings: "Hinweise",
-      rules: "Regelwerk: ",
-      comparison: "Zum Vergleich – Regelwerk ",
-      showText: "Als Text anzeigen",
-    },
-    en: {
-      status: { met: "met", unmet: "not met", unknown: "unknown", pending: "pending" },
-      verdict: {
-        eligible: "All minimum requirements met",
-        not_eligible: "Not all minimum requirements met",
-        incomplete: "No final answer yet",
-      },
-      card: "Result of the check",
-      nextStep: "Next step:",
-      nextSteps: "Next steps",
-      warnings: "Warnings",
-      rules: "Rule set: ",
-      comparison: "For comparison – rule set ",
-      showText: "Show as text",
-    },
-  };
+  const CARD = SERVED.card;
   const SYMBOL = { met: "✓", unmet: "✗", unknown: "?", pending: "…" };
   // The text report's line marks (bot/eligibility/report.py) and the status they stand for.
   const MARKS = { x: "met", " ": "unmet", "?": "unknown", "~": "pending" };
