@@ -4,7 +4,7 @@ Each language's examples are split 80/20 per intent (Rasa's stratified split, fi
 bilingual model is trained on both training parts and scored on each language's held-out part.
 Intent F1 counts FAQ answers by their full retrieval intent ("faq/revenue"); entity F1 counts the
 annotated entity types `has`, `lacks` and `support_plan` (amounts, durations and counts are
-tested phrase by phrase in tests/nlu/test_quantities.py).
+tested phrase by phrase in tests/nlu/quantities/).
 
 Entity F1 is micro-averaged over (entity type, value) pairs per message, the way the dialogue reads
 them: `has`/`lacks` count only with the right type and fact key; extra entities in any message,

@@ -1,56 +1,33 @@
-"""Numbers as partners and support agents type them, in German and English."""
+"""Whole messages through `extract_quantities`, in German and English, and the bookkeeping every
+stage shares (`Scan`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from decimal import Decimal
-from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.eligibility.facts import MAX_INDIRECT_MONTHS, MAX_MANAGED_SERVICES, MAX_REVENUE_USD
-from bot.nlu.quantities import Quantity, _Extractor, extract_quantities
-
-TODAY = dt.date(2026, 11, 25)
-
-
-class Want(NamedTuple):
-    kind: str
-    value: Decimal | int | None = None
-    currency: str | None = None
-    since: dt.date | None = None
-    digits: str | None = None
-    problem: str | None = None
-    alternatives: tuple = ()
-
-
-def money(value: str | int, currency: str = "USD") -> Want:
-    return Want("amount", Decimal(str(value)), currency)
-
-
-def months(value: int, since: tuple[int, int] | None = None) -> Want:
-    return Want("duration", value, since=dt.date(*since, 1) if since else None)
-
-
-def count(value: int) -> Want:
-    return Want("count", value)
-
-
-def pid(digits: str, problem: str | None = None) -> Want:
-    return Want("partner_id", digits=digits, problem=problem)
-
-
-def flagged(kind: str, problem: str, *alternatives, currency=None, since=None) -> Want:
-    alts = tuple(Decimal(str(a)) if kind == "amount" else a for a in alternatives)
-    return Want(kind, None, currency, since, None, problem, alts)
-
-
-def got(q: Quantity) -> Want:
-    return Want(q.kind, q.value, q.currency, q.since, q.digits, q.problem, q.alternatives)
-
+from bot.eligibility.facts import MAX_INDIRECT_MONTHS, MAX_REVENUE_USD
+from bot.nlu.quantities import ABSURD, AMOUNT, COUNT, extract_quantities
+from bot.nlu.quantities.extractor import find_quantities
+from bot.nlu.quantities.lexicon import START_BEFORE
+from bot.nlu.quantities.scan import Scan
+from tests.nlu.quantities.wants import (
+    TODAY,
+    Want,
+    count,
+    extract,
+    flagged,
+    got,
+    money,
+    months,
+    pid,
+)
 
 # Every example of RULES.md "Numbers people will type", in the language it is written in.
 RULES_EXAMPLES = {
@@ -385,19 +362,6 @@ ENGLISH = [
 ]
 
 
-def extract(text: str, lang: str, today: dt.date = TODAY) -> list[Quantity]:
-    quantities = extract_quantities(text, lang, today)
-    for q in quantities:
-        assert text[q.start : q.end] == q.text
-        if q.problem:
-            assert q.value is None
-        elif q.kind == "amount":
-            assert isinstance(q.value, Decimal) and q.currency
-        elif q.kind in ("duration", "count"):
-            assert type(q.value) is int
-    return quantities
-
-
 def ids(cases: list) -> list[str]:
     return [text[:60] for text, _ in cases]
 
@@ -435,72 +399,6 @@ def test_spans_point_at_the_quantity() -> None:
     ]
 
 
-# The separator table of the module docstring, row by row: (text, lang, reading).
-SEPARATORS = [
-    ("1.250.000,50 USD", "en", money("1250000.50")),  # both marks: by shape
-    ("1,250.50 USD", "de", money("1250.50")),
-    ("1.250.000", "en", count(1250000)),  # one mark repeated: thousands
-    ("1,250,000", "de", count(1250000)),
-    ("1,5 Millionen", "en", money(1500000)),  # not 3 digits after: decimal
-    ("3.25 years", "de", months(39)),
-    ("0,300", "de", flagged("count", "not_whole", 0, 1)),  # leading zero: decimal
-    ("12500,000", "de", count(12500)),  # more than 3 digits before: decimal
-    ("350.000", "de", count(350000)),  # the language's thousands mark
-    ("420,000", "en", count(420000)),
-    ("1,250 Mio.", "de", money(1250000)),  # decimal mark + scale: the convention
-    ("1.250M", "en", money(1250000)),
-    ("300.000 USD", "en", money(300000)),  # decimal mark, money: thousands
-    ("$1,250", "de", money(1250)),
-    ("1,250 Jahre", "de", months(15)),  # decimal mark, duration: decimal
-    ("2.000 managed services", "en", flagged("count", "ambiguous", 2, 2000)),
-    ("1,500 Managed Services", "de", count(1500)),  # only the whole reading
-    ("300.000", "en", flagged("count", "ambiguous", 300, 300000)),  # bare: ask
-    ("1,250", "de", flagged("count", "ambiguous", Decimal("1.25"), 1250)),
-    ("350'000 CHF", "de", money(350000, "CHF")),  # apostrophe: thousands
-    ("350\u00a0000 EUR", "en", money(350000, "EUR")),  # no-break space: thousands
-]
-
-
-@pytest.mark.parametrize(("text", "lang", "want"), SEPARATORS, ids=[s[0] for s in SEPARATORS])
-def test_separator_decision_table(text: str, lang: str, want: Want) -> None:
-    assert [got(q) for q in extract(text, lang)] == [want]
-
-
-@pytest.mark.parametrize("text", ["1.2.3", "1,2.3,4", "192.168.1.1", "Rasa 3.6.21"])
-def test_malformed_digits_are_no_number(text: str) -> None:
-    assert extract(text, "de") == extract(text, "en") == []
-
-
-def test_currency_is_never_passed_off_as_usd() -> None:
-    for text, lang in [("300.000 EUR", "de"), ("£300k", "en"), ("300k, alles in Euro", "de")]:
-        assert [q.currency for q in extract(text, lang)] != ["USD"]
-    # No currency named at all: USD, as the rules count in USD.
-    assert [q.currency for q in extract("Umsatz 1,2 Mio", "de")] == ["USD"]
-
-
-def test_start_months_count_to_the_given_day() -> None:
-    assert [got(q) for q in extract("seit März 2025", "de", dt.date(2026, 3, 1))] == [
-        months(12, (2025, 3))
-    ]
-    # This month is zero months; next month is in the future.
-    assert [q.value for q in extract("since November 2026", "en")] == [0]
-    assert [q.problem for q in extract("since December 2026", "en")] == ["negative"]
-    # A plan or deadline is no start at all.
-    assert extract("Wir wollen im Juni 2027 registrieren", "de") == []
-    assert extract("bis März 2027", "de") == []
-
-
-def test_bounds_are_the_facts_bounds() -> None:
-    assert [q.value for q in extract(f"{MAX_INDIRECT_MONTHS} Monate", "de")] == [600]
-    assert [q.problem for q in extract(f"{MAX_INDIRECT_MONTHS + 1} Monate", "de")] == ["absurd"]
-    services = f"{MAX_MANAGED_SERVICES} managed services"
-    assert [q.value for q in extract(services, "en")] == [MAX_MANAGED_SERVICES]
-    too_many = f"{MAX_MANAGED_SERVICES + 1} managed services"
-    assert [q.problem for q in extract(too_many, "en")] == ["absurd"]
-    assert [q.value for q in extract(f"{MAX_REVENUE_USD} USD", "en")] == [MAX_REVENUE_USD]
-    assert [q.problem for q in extract(f"{MAX_REVENUE_USD + 1} USD", "en")] == ["absurd"]
-
-
 def test_a_number_is_read_once() -> None:
     # The year of a date is no count; the 12 of an amount's window is no duration.
     text = "seit 03/2025, Umsatz in den letzten 12 Monaten 350k, 2 Managed Services"
@@ -531,7 +429,7 @@ NASTY = [
 @pytest.mark.parametrize("text", NASTY, ids=[repr(t[:20]) for t in NASTY])
 @pytest.mark.parametrize("lang", ["de", "en", "fr", ""])
 def test_nasty_input_never_raises(text: str, lang: str) -> None:
-    for q in _Extractor(text, "de" if lang == "de" else "en", TODAY).run():  # the unguarded core
+    for q in find_quantities(text, "de" if lang == "de" else "en", TODAY):  # the unguarded core
         assert text[q.start : q.end] == q.text
     extract_quantities(text, lang, TODAY)
 
@@ -561,7 +459,7 @@ any_text = st.one_of(
 @given(text=any_text, lang=st.sampled_from(["de", "en"]))
 def test_property_never_raises_and_spans_hold(text: str, lang: str) -> None:
     # The core, without the last-resort guard of `extract_quantities`, so that bugs show here.
-    quantities = _Extractor(text, lang, TODAY).run()
+    quantities = find_quantities(text, lang, TODAY)
     previous_end = 0
     for q in quantities:
         assert 0 <= q.start < q.end <= len(text)
@@ -581,109 +479,33 @@ def test_property_never_raises_and_spans_hold(text: str, lang: str) -> None:
     assert extract_quantities(text, lang, TODAY) == quantities
 
 
-# Estimates and bounds keep the figure and the span it leaves; the dialogue decides with the span.
-HEDGED = [
-    (
-        "de",
-        "Wir hatten gut 310.000 Dollar CSP-Umsatz.",
-        "amount",
-        Decimal(310000),
-        "over",
-        (Decimal(310000), None),
-    ),
-    (
-        "de",
-        "Der Umsatz lag bei rund 1,1 Mio. USD.",
-        "amount",
-        Decimal(1100000),
-        "about",
-        (Decimal(1072500), Decimal(1127500)),
-    ),
-    (
-        "en",
-        "we made a bit over 300k in CSP revenue",
-        "amount",
-        Decimal(300000),
-        "over",
-        (Decimal(300000), None),
-    ),
-    (
-        "en",
-        "roughly $305,000 in revenue",
-        "amount",
-        Decimal(305000),
-        "about",
-        (Decimal("297375.00"), Decimal("312625.00")),
-    ),
-    (
-        "de",
-        "Wir haben knapp 300.000 USD Umsatz gemacht.",
-        "amount",
-        None,
-        "nearly",
-        (Decimal(285000), Decimal(300000)),
-    ),
-    ("en", "less than 250k revenue", "amount", None, "below", (None, Decimal(250000))),
-    ("en", "about 13 months as indirect reseller", "duration", 13, "about", (12, 14)),
-    ("de", "seit knapp 2 Jahren indirekt", "duration", None, "nearly", (22, 24)),
-    ("de", "mehr als 14 Monate", "duration", 14, "over", (14, None)),
-    (
-        "en",
-        "revenue between 320k and 400k",
-        "amount",
-        None,
-        "range",
-        (Decimal(320000), Decimal(400000)),
-    ),
-    ("de", "seit Mitte 2023", "duration", None, "period", (39, 42)),
-    ("en", "since Q2 2024", "duration", None, "period", (29, 31)),
-    ("de", "seit Ende 2022", "duration", None, "period", (47, 50)),
-    ("en", "since mid-2025", "duration", None, "period", (15, 18)),
-]
+# --- the bookkeeping every stage shares ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("lang", "text", "kind", "value", "hedge", "bounds"), HEDGED, ids=[c[1] for c in HEDGED]
-)
-def test_hedged_figures_keep_their_span(lang, text, kind, value, hedge, bounds) -> None:
-    (quantity,) = extract(text, lang)
-    assert (quantity.kind, quantity.value, quantity.hedge, quantity.bounds) == (
-        kind,
-        value,
-        hedge,
-        bounds,
-    )
+def test_a_message_counts_from_the_first_of_todays_month() -> None:
+    assert Scan("12", "de", TODAY).today == dt.date(2026, 11, 1)
 
 
-def test_a_start_verb_earlier_or_later_in_the_clause_makes_a_month_a_start() -> None:
-    assert got(extract("we began reselling through a distributor in May 2024", "en")[0]) == months(
-        30, (2024, 5)
-    )
-    assert got(
-        extract("Wir haben im Mai 2024 mit dem Verkauf über Ingram begonnen", "de")[0]
-    ) == months(30, (2024, 5))
-    assert extract("Die Rechnung kam im Mai 2024", "de") == []
-
-
-def test_not_any_managed_services_counts_none() -> None:
-    assert [got(q) for q in extract("we don't run any managed services so far", "en")] == [count(0)]
-    assert [got(q) for q in extract("We do not offer any managed services yet.", "en")] == [
-        count(0)
+def test_an_emitted_quantity_takes_its_span_and_a_problem_drops_its_value() -> None:
+    msg = Scan("Umsatz 350k und 12", "de", TODAY)
+    msg.emit(7, 11, AMOUNT, Decimal(350000), currency="USD")
+    msg.emit(16, 18, COUNT, 12, problem=ABSURD)
+    assert [(q.text, q.value, q.problem) for q in msg.found] == [
+        ("350k", Decimal(350000), None),
+        ("12", None, ABSURD),
     ]
+    assert not msg.free(7, 11) and not msg.free(0, 18) and msg.free(0, 7) and msg.free(11, 16)
 
 
-def test_managed_services_named_first_then_none() -> None:
-    for text, lang in [
-        ("Managed Services bieten wir bisher keine an.", "de"),
-        ("Managed Services haben wir noch keine.", "de"),
-        ("Managed services: none yet.", "en"),
-        ("managed services we have none", "en"),
-    ]:
-        assert [got(q) for q in extract(text, lang)] == [count(0)], text
-    assert [got(q) for q in extract("Dienste haben wir zwei.", "de")] == [count(2)]
+def test_free_matches_skip_what_is_taken() -> None:
+    msg = Scan("12 und 14", "de", TODAY)
+    msg.take(0, 2)
+    assert [m.group() for m in msg.free_matches(re.compile("[0-9]+"))] == ["14"]
 
 
-def test_a_count_says_whether_the_message_names_what_it_counts() -> None:
-    assert [q.unit for q in extract("zwei Managed Services", "de")] == ["count"]
-    assert [q.unit for q in extract("we run no managed services", "en")] == ["count"]
-    assert [q.unit for q in extract("zwei", "de")] == [None]
+def test_ending_looks_only_right_before_the_position() -> None:
+    msg = Scan("seit 2024, und 2025", "de", TODAY)
+    assert msg.ending(START_BEFORE, 5, 60).group() == "seit "
+    # A digit or comma right before the position: no pattern ends there, none is searched.
+    assert msg.ending(START_BEFORE, 15, 60) is None
+    assert msg.ending(START_BEFORE, 9, 60) is None
