@@ -1,6 +1,7 @@
 """Command line for support staff.
 
-`python -m bot check FACTS [--lang de|en] [--json]` decides from a file of facts;
+`python -m bot check FACTS [--lang de|en] [--json] [--rules VERSION] [--compare]` decides from a
+file of facts;
 `assessments`, `forget` and `migrate` work on the stored assessments (bot.storage);
 `teams-package --app-id GUID` writes the Microsoft Teams app package (bot.channels.teams.package).
 """
@@ -19,6 +20,7 @@ from typing import Any, NoReturn
 import yaml
 
 from bot.eligibility import FactError, Facts, evaluate, render_report
+from bot.eligibility.rules import all_rulesets, ruleset
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from bot.texts import render_text
 
@@ -99,6 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the verdict payload as JSON")
     check.add_argument("--explain", action="store_true", help="show which facts and rules decided")
     check.add_argument("--as-of", type=_parse_date, help="reference day for dates (default: today)")
+    versions = [rules.rules_version for rules in all_rulesets()]
+    check.add_argument(
+        "--rules", choices=versions, metavar="VERSION",
+        help=f"decide by this rule set ({', '.join(versions)}; default: the one in force)",
+    )  # fmt: skip
+    check.add_argument(
+        "--compare", action="store_true",
+        help="also say what the newest rule set in force would ask beyond it",
+    )  # fmt: skip
 
     listing = commands.add_parser(
         "assessments", help="list stored assessments, newest first, with what changed"
@@ -108,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--partner-id", metavar="ID", help="only assessments naming this PartnerID")
     listing.add_argument("--json", action="store_true", help="print the assessments as JSON")
     listing.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+
+    what_if = commands.add_parser(
+        "what-if",
+        help="decide every conversation's latest assessment by another rule set (reads only)",
+    )
+    what_if.add_argument("--rules", choices=versions, metavar="VERSION", required=True)
+    what_if.add_argument(
+        "--since", type=_parse_date, help="only assessments made on or after this day (YYYY-MM-DD)"
+    )
+    what_if.add_argument("--json", action="store_true", help="print the changes as JSON")
+    what_if.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
 
     forget = commands.add_parser(
         "forget", help="delete a conversation's assessments, audit trail and tracker events"
@@ -160,7 +182,8 @@ def run_check(args: argparse.Namespace) -> int:
         facts = Facts.from_mapping(raw, as_of=args.as_of)
     except FactError as error:
         raise InputError(render_text(error.message, args.lang)) from None
-    verdict = evaluate(facts)
+    rules = ruleset(args.rules) if args.rules else None
+    verdict = evaluate(facts, rules, compare=args.compare)
     if args.json:
         payload = verdict.to_payload(args.lang, explain=args.explain)
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -247,6 +270,29 @@ def run_assessments(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_what_if(args: argparse.Namespace) -> int:
+    from bot.storage.report import render_what_if
+    from bot.storage.what_if import what_if
+
+    rules = ruleset(args.rules)
+    repository = _open_repository(args.lang)
+    try:
+        with _database_errors(repository.engine.url, args.lang):
+            decided = what_if(repository.list_assessments(), rules, args.since)
+    finally:
+        repository.dispose()
+    if args.json:
+        document = {
+            "rules_version": rules.rules_version,
+            "considered": len(decided),
+            "changed": [w.to_json() for w in decided if w.changed],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(render_what_if(decided, rules.rules_version, args.lang))
+    return 0
+
+
 def run_forget(args: argparse.Namespace) -> int:
     from bot.storage.report import render_forgotten
 
@@ -305,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "check": run_check,
         "assessments": run_assessments,
+        "what-if": run_what_if,
         "forget": run_forget,
         "migrate": run_migrate,
         "teams-package": run_teams_package,

@@ -12,6 +12,7 @@ import yaml
 
 from bot.cli import main
 from bot.eligibility import REQUIREMENT_CODES
+from bot.eligibility.rules import ruleset
 from bot.i18n import LANGUAGES
 from tests.casebook import Case, load_cases
 
@@ -29,13 +30,17 @@ def write_facts(tmp_path: Path, facts: dict) -> Path:
 def test_json_payload_matches_case(case: Case, lang: str, tmp_path, capsys) -> None:
     path = write_facts(tmp_path, case.facts)
     assert (
-        main(["check", str(path), "--lang", lang, "--json", "--as-of", case.as_of.isoformat()]) == 0
-    )
+        main(["check", str(path), "--lang", lang, "--json", "--as-of", case.as_of.isoformat(),
+              "--rules", case.rules_version]) == 0
+    )  # fmt: skip
     payload = json.loads(capsys.readouterr().out)
     assert payload["type"] == "eligibility_verdict"
     assert payload["language"] == lang
     assert payload["rules_version"]
-    assert [r["code"] for r in payload["requirements"]] == list(REQUIREMENT_CODES)
+    assert payload["rules_version"] == case.rules_version
+    assert [r["code"] for r in payload["requirements"]] == list(
+        ruleset(case.rules_version).requirements
+    )
     statuses = {r["code"]: r["status"] for r in payload["requirements"]}
     assert payload["unmet"] == [c for c, s in statuses.items() if s == "unmet"]
     assert payload["unknown"] == [c for c, s in statuses.items() if s == "unknown"]

@@ -9,15 +9,16 @@ from typing import Any
 
 from bot.eligibility.facts import QUESTION_ORDER, Facts, json_value
 from bot.eligibility.requirements import (
+    MET,
     PENDING,
-    REQUIREMENTS,
     UNKNOWN,
     UNMET,
     Outcome,
     Requirement,
     probe_values,
+    requirements_of,
 )
-from bot.eligibility.rules import RuleSet, ruleset_for
+from bot.eligibility.rules import RuleSet, newest_ruleset, ruleset_for
 from bot.i18n import Message, check_language
 from bot.texts import render_text
 
@@ -45,6 +46,8 @@ class Verdict:
     facts: Facts
     results: tuple[RequirementResult, ...]
     warnings: tuple[Message, ...]
+    # The same facts by the newest rule set in force, when this verdict was decided by another.
+    comparison: Verdict | None = None
 
     def codes_with(self, status: str) -> list[str]:
         return [r.code for r in self.results if r.status == status]
@@ -57,8 +60,9 @@ class Verdict:
         steps = [r.outcome.next_step for r in self.results if r.status in (UNMET, UNKNOWN)]
         waiting = [r.outcome.next_step for r in self.results if r.status == PENDING]
         if self.status == ELIGIBLE:
-            steps += [Message("process.apply"), Message("process.credit_check"), *waiting]
-            steps.append(Message("process.assessment"))
+            process = [Message(f"process.{step}") for step in self.rules.process]
+            # A step still waited for (the credit check before the plan) comes before the last one.
+            steps += [*process[:-1], *waiting, *process[-1:]]
         else:
             steps += waiting
         if self.status == NOT_ELIGIBLE:
@@ -114,6 +118,14 @@ class Verdict:
             "dont_know": sorted(self.facts.dont_know),
             "as_of": self.facts.as_of.isoformat(),
         }
+        if self.comparison is not None:
+            other = self.comparison
+            payload["comparison"] = {
+                "rules_version": other.rules.rules_version,
+                "status": other.status,
+                "unmet": other.codes_with(UNMET),
+                "unknown": other.codes_with(UNKNOWN),
+            }
         if explain:
             payload["explanation"] = self.explanation()
         return payload
@@ -127,26 +139,35 @@ def _overall(statuses: list[str]) -> str:
     return ELIGIBLE
 
 
-def _warnings(facts: Facts, rules: RuleSet, statuses: list[str]) -> tuple[Message, ...]:
+def _warnings(facts: Facts, results: tuple[RequirementResult, ...]) -> tuple[Message, ...]:
     warnings = []
-    if (
-        facts.get("support_plan") in rules.qualifying_support_plans
-        and facts.get("credit_check_passed") is False
-    ):
+    support = next((r for r in results if r.code == "support"), None)
+    # RULES.md's table: the warning belongs to its row "plan held, credit check not passed", which
+    # meets the requirement; where first-line support is missing or open, that row is not reached.
+    if support is not None and support.status == MET and facts.get("credit_check_passed") is False:
         warnings.append(Message("warning.plan_before_credit_check"))
-    if facts.get("is_direct_bill_partner") and UNMET in statuses:
+    if facts.get("is_direct_bill_partner") and any(r.status == UNMET for r in results):
         warnings.append(Message("warning.existing_partner_at_risk"))
     return tuple(warnings)
 
 
-def evaluate(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> Verdict:
+def evaluate(
+    facts: Facts | Mapping[str, Any], rules: RuleSet | None = None, *, compare: bool = True
+) -> Verdict:
     """Decide every requirement and the overall status by one rule set (by default the one in
-    force on the facts' date, `ruleset_for`)."""
+    force on the facts' date, `ruleset_for`); with `compare`, also by the newest rule set in force
+    where that is another one."""
     facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
     rules = rules or ruleset_for(facts.as_of)
-    results = tuple(RequirementResult(req, req.decide(facts, rules)) for req in REQUIREMENTS)
+    newest = newest_ruleset(facts.as_of) if compare else rules
+    comparison = None
+    if newest.rules_version != rules.rules_version:
+        comparison = evaluate(facts, newest, compare=False)
+    results = tuple(
+        RequirementResult(req, req.decide(facts, rules)) for req in requirements_of(rules)
+    )
     statuses = [r.status for r in results]
-    return Verdict(_overall(statuses), rules, facts, results, _warnings(facts, rules, statuses))
+    return Verdict(_overall(statuses), rules, facts, results, _warnings(facts, results), comparison)
 
 
 def could_change(requirement: Requirement, key: str, facts: Facts, rules: RuleSet) -> bool:
@@ -178,7 +199,9 @@ def relevant_open_facts(
         key
         for key in QUESTION_ORDER
         if facts.is_open(key)
-        and any(could_change(r, key, facts, rules) for r in REQUIREMENTS if key in r.facts)
+        and any(
+            could_change(r, key, facts, rules) for r in requirements_of(rules) if key in r.facts
+        )
     ]
 
 

@@ -63,6 +63,8 @@ FACT_SPECS: dict[str, FactSpec] = {
         FactSpec("billing_infrastructure", BOOL, True),
         FactSpec("capabilities", BOOL, True),
         FactSpec("managed_services", COUNT, True, minimum=0, maximum=MAX_MANAGED_SERVICES),
+        FactSpec("security_score_complete", BOOL, True),
+        FactSpec("solutions_partner_designation", BOOL, True),
         FactSpec("partner_id", DIGITS, False),
         FactSpec("is_direct_bill_partner", BOOL, False),
         FactSpec("country", COUNTRY, False),
@@ -82,6 +84,8 @@ QUESTION_ORDER = (
     "billing_infrastructure",
     "capabilities",
     "managed_services",
+    "security_score_complete",
+    "solutions_partner_designation",
 )
 
 

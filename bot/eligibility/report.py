@@ -26,6 +26,39 @@ def _steps_and_warnings(verdict: Verdict, lang: str) -> list[str]:
     return lines
 
 
+def render_comparison(verdict: Verdict, lang: str) -> list[str]:
+    """What else the same facts lack by the newest rule set in force, where the verdict was
+    decided by another: each further gap in a few words, then what is further open there."""
+    other = verdict.comparison
+    if other is None:
+        return []
+    own = {r.code: r for r in verdict.results}
+
+    def also(result) -> bool:  # not the same gap, or the same open question, as in the verdict
+        mine = own.get(result.code)
+        return mine is None or mine.status != result.status or mine.outcome != result.outcome
+
+    params = {
+        "version": other.rules.rules_version,
+        "gaps": "; ".join(
+            render_text(r.outcome.gap, lang, other.rules)
+            for r in other.results
+            if r.status == "unmet" and r.outcome.gap is not None and also(r)
+        ),
+        "open": "; ".join(
+            render_text(r.requirement.title, lang)
+            for r in other.results
+            if r.status == "unknown" and also(r)
+        ),
+    }
+    if other.status == "eligible":
+        keys = ["comparison.eligible"]
+    else:
+        keys = ["comparison.gaps"] if params["gaps"] else ["comparison.nothing_else"]
+        keys += ["comparison.open"] if params["open"] else []
+    return ["", " ".join(render_text(Message(key, params), lang, other.rules) for key in keys)]
+
+
 def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
     lines = [render_text(Message(f"status.{verdict.status}"), lang, verdict.rules), ""]
     for result in verdict.results:
@@ -40,6 +73,7 @@ def render_report(verdict: Verdict, lang: str, explain: bool = False) -> str:
             Message("heading.rules", {"version": verdict.rules.rules_version}), lang, verdict.rules
         ),
     ]
+    lines += render_comparison(verdict, lang)
     if explain:
         lines += ["", render_text(Message("heading.explanation"), lang, verdict.rules)]
         for item in verdict.explanation():
@@ -64,4 +98,5 @@ def render_gaps(verdict: Verdict, lang: str) -> str:
                 for r in results
             ]
     lines += _steps_and_warnings(verdict, lang)
+    lines += render_comparison(verdict, lang)
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""The eight requirements of the source, one rule each, declared once.
+"""Every requirement the engine knows, one rule each, declared once; a rule set (rulesets.yml)
+lists the ones it requires, with the row of its source each comes from.
 
 Each rule reads only its own facts and the rule set's parameters and returns an Outcome: a status,
 the reason or gap, the next step, and the values that decided it (for `--explain`).
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.eligibility.facts import BOOL, CHOICE, FACT_SPECS, Facts, add_months
-from bot.eligibility.rules import RuleSet
+from bot.eligibility.rules import RuleSet, current_ruleset
 from bot.i18n import Message, Money, Month
 
 MET, UNMET, UNKNOWN, PENDING = "met", "unmet", "unknown", "pending"
@@ -26,12 +27,13 @@ class Outcome:
     next_step: Message | None = None
     # Which comparison decided, in words a support agent can read ("850000 >= 300000").
     reason: str = ""
+    # What is missing, in a few words, for a list of gaps ("USD 550,000 more CSP billed revenue").
+    gap: Message | None = None
 
 
 @dataclass(frozen=True)
 class Requirement:
     code: str
-    source_row: str
     facts: tuple[str, ...]
     decide: Callable[[Facts, RuleSet], Outcome]
     # The rule-set parameters the rule reads (named in each verdict's explanation), each with the
@@ -51,7 +53,7 @@ class Requirement:
 
     def source_reference(self, rules: RuleSet) -> str:
         """Where the rule comes from: the rule set's source and the row of its table."""
-        return f"{rules.source}, table row '{self.source_row}'"
+        return f"{rules.source}, table row '{rules.source_row(self.code)}'"
 
 
 def _unknown(code: str, facts: Facts, keys: tuple[str, ...]) -> Outcome:
@@ -85,6 +87,7 @@ def _yes_no(code: str, key: str) -> Callable[[Facts, RuleSet], Outcome]:
             Message(f"req.{code}.unmet"),
             Message(f"req.{code}.step"),
             reason=f"{key} = false",
+            gap=Message(f"gap.{code}"),
         )
 
     return decide
@@ -98,7 +101,7 @@ def decide_support(facts: Facts, rules: RuleSet) -> Outcome:
     if first_line is False:
         return Outcome(
             UNMET, Message("req.support.no_first_line"), Message("req.support.step_first_line"),
-            reason="first_line_support = false",
+            reason="first_line_support = false", gap=Message("gap.support_first_line"),
         )  # fmt: skip
     if first_line is None:
         return _unknown("support", facts, ("first_line_support",))
@@ -112,7 +115,7 @@ def decide_support(facts: Facts, rules: RuleSet) -> Outcome:
     if credit:
         return Outcome(
             UNMET, Message("req.support.no_plan"), Message("req.support.step_buy_plan"),
-            reason="support_plan = none, credit_check_passed = true",
+            reason="support_plan = none, credit_check_passed = true", gap=Message("gap.support_plan"),
         )  # fmt: skip
     return Outcome(
         PENDING, Message("req.support.pending"), Message("req.support.step_wait_for_credit_check"),
@@ -135,7 +138,7 @@ def decide_revenue(facts: Facts, rules: RuleSet) -> Outcome:
     gap = {"gap": Money(minimum - revenue), **params}
     return Outcome(
         UNMET, Message("req.revenue.unmet", gap), Message("req.revenue.step", params),
-        reason=f"{revenue} < {minimum}",
+        reason=f"{revenue} < {minimum}", gap=Message("gap.revenue", gap),
     )  # fmt: skip
 
 
@@ -145,17 +148,30 @@ def decide_tenure(facts: Facts, rules: RuleSet) -> Outcome:
         return _unknown("csp_tenure", facts, ("indirect_months",))
     minimum = rules.min_indirect_months
     params = {"months": months, "minimum": minimum, "count": months}
+    since = facts.get("indirect_since")
+    if since is not None and months == minimum:
+        # A start month without its day: in the month the tenure completes, it is complete from
+        # the start day on, so the verdict cannot claim either (RULES.md, start months).
+        boundary = {"since": Month(since), "month": Month(add_months(since, minimum)),
+                    "minimum": minimum}  # fmt: skip
+        return Outcome(
+            UNKNOWN, Message("req.csp_tenure.depends_on_day", boundary),
+            Message("req.csp_tenure.step_day", boundary),
+            reason=f"indirect_since = {since:%Y-%m}: {minimum} months complete within this month",
+        )  # fmt: skip
     if months >= minimum:
         return Outcome(MET, Message("req.csp_tenure.met", params), reason=f"{months} >= {minimum}")
     missing = minimum - months
     gap: dict[str, Any] = {**params, "missing": missing, "count": missing}
-    since = facts.get("indirect_since")
     if since is not None:
         earliest = Month(add_months(since, minimum))
         detail = Message("req.csp_tenure.unmet_since", {**gap, "earliest": earliest})
     else:
         detail = Message("req.csp_tenure.unmet", gap)
-    return Outcome(UNMET, detail, Message("req.csp_tenure.step"), reason=f"{months} < {minimum}")
+    return Outcome(
+        UNMET, detail, Message("req.csp_tenure.step"), reason=f"{months} < {minimum}",
+        gap=Message("gap.csp_tenure", {"count": missing}),
+    )  # fmt: skip
 
 
 def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
@@ -172,48 +188,61 @@ def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
     return Outcome(
         UNMET, Message("req.managed_services.unmet", {"count": minimum - count, "have": count}),
         Message("req.managed_services.step"), reason=f"{count} < {minimum}",
+        gap=Message("gap.managed_services", {"count": minimum - count}),
     )  # fmt: skip
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
-        "partner_id", "PartnerID",
-        ("partner_id_active",), _yes_no("partner_id", "partner_id_active"),
+        "partner_id", ("partner_id_active",), _yes_no("partner_id", "partner_id_active"),
     ),
     Requirement(
-        "endorsement", "Zustimmung",
-        ("signing_authority",), _yes_no("endorsement", "signing_authority"),
+        "endorsement", ("signing_authority",), _yes_no("endorsement", "signing_authority"),
     ),
     Requirement(
-        "support", "Support",
-        ("first_line_support", "support_plan", "credit_check_passed"), decide_support,
+        "support", ("first_line_support", "support_plan", "credit_check_passed"), decide_support,
         {"qualifying_support_plans": None},
     ),
     Requirement(
-        "revenue", "Umsatzanforderung",
-        ("csp_revenue_usd",), decide_revenue,
-        {"min_csp_revenue_usd": "csp_revenue_usd", "revenue_window_months": None},
+        "revenue", ("csp_revenue_usd",), decide_revenue,
+        {"min_csp_revenue_usd": "csp_revenue_usd", "revenue_window_months": None,
+         "revenue_basis": None},
     ),
     Requirement(
-        "csp_tenure", "CSP-Anforderung",
-        ("indirect_months",), decide_tenure, {"min_indirect_months": "indirect_months"},
+        "csp_tenure", ("indirect_months",), decide_tenure, {"min_indirect_months": "indirect_months"},
     ),
     Requirement(
-        "accounts_receivable", "Debitoren",
-        ("billing_infrastructure",), _yes_no("accounts_receivable", "billing_infrastructure"),
+        "accounts_receivable", ("billing_infrastructure",), _yes_no("accounts_receivable", "billing_infrastructure"),
     ),
     Requirement(
-        "capabilities", "Capabilities",
-        ("capabilities",), _yes_no("capabilities", "capabilities"),
+        "capabilities", ("capabilities",), _yes_no("capabilities", "capabilities"),
     ),
     Requirement(
-        "managed_services", "Managed Services",
-        ("managed_services",), decide_managed_services, {"min_managed_services": "managed_services"},
+        "managed_services", ("managed_services",), decide_managed_services, {"min_managed_services": "managed_services"},
+    ),
+    Requirement(
+        "security_score", ("security_score_complete",),
+        _yes_no("security_score", "security_score_complete"),
+    ),
+    Requirement(
+        "solutions_partner", ("solutions_partner_designation",),
+        _yes_no("solutions_partner", "solutions_partner_designation"),
     ),
 )  # fmt: skip
 
-REQUIREMENT_CODES = tuple(r.code for r in REQUIREMENTS)
 BY_CODE = {r.code: r for r in REQUIREMENTS}
+
+
+def requirements_of(rules: RuleSet) -> tuple[Requirement, ...]:
+    """The requirements `rules` requires, in the order of its source."""
+    try:
+        return tuple(BY_CODE[code] for code in rules.requirements)
+    except KeyError as missing:
+        raise KeyError(f"rule set {rules.rules_version}: no rule for {missing}") from None
+
+
+# The requirement codes of the rule set the product decides by (RULES.md's eight by default).
+REQUIREMENT_CODES = current_ruleset().requirements
 
 
 def probe_values(requirement: Requirement, key: str, rules: RuleSet) -> tuple[Any, ...]:
@@ -230,7 +259,7 @@ def probe_values(requirement: Requirement, key: str, rules: RuleSet) -> tuple[An
 
 def numeric_threshold(key: str, rules: RuleSet) -> Decimal | int:
     """The rule set's threshold for the numeric fact `key` ("csp_revenue_usd" -> 300000)."""
-    for requirement in REQUIREMENTS:
+    for requirement in requirements_of(rules):
         if key in requirement.thresholds:
             return getattr(rules, requirement.thresholds[key])
     raise KeyError(f"no requirement has a threshold for {key!r}")

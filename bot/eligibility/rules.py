@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -18,37 +18,63 @@ from bot.i18n import Message, Money
 
 @dataclass(frozen=True)
 class RuleSet:
+    """One version of Microsoft's requirements: which requirements apply (their codes, in the
+    order of the source) and the parameters they read. A parameter no requirement of the set
+    reads is None."""
+
     rules_version: str
     effective_from: dt.date
     source: str
-    min_csp_revenue_usd: Decimal
-    revenue_window_months: int
-    min_indirect_months: int
-    min_managed_services: int
-    qualifying_support_plans: tuple[str, ...]
+    requirements: tuple[str, ...]
+    # The row or item of the source each requirement comes from, in the same order.
+    source_rows: tuple[str, ...]
+    # What follows once every requirement is met (texts "process.<step>"), in order.
+    process: tuple[str, ...] = ()
+    min_csp_revenue_usd: Decimal | None = None
+    revenue_window_months: int | None = None
+    # What the revenue figure is: "cloud" (CSP cloud revenue) or "billed_pga" (billed revenue at
+    # the Partner Global Account level); the texts say it (texts "revenue_basis.<basis>").
+    revenue_basis: str | None = None
+    min_indirect_months: int | None = None
+    min_managed_services: int | None = None
+    qualifying_support_plans: tuple[str, ...] | None = None
+
+    def source_row(self, code: str) -> str:
+        return self.source_rows[self.requirements.index(code)]
 
     def values(self) -> dict[str, Any]:
-        """The parameters as plain values, for traces and explanations."""
+        """The parameters it sets, as plain values, for traces and explanations."""
         return {
-            "min_csp_revenue_usd": self.min_csp_revenue_usd,
-            "revenue_window_months": self.revenue_window_months,
-            "min_indirect_months": self.min_indirect_months,
-            "min_managed_services": self.min_managed_services,
-            "qualifying_support_plans": list(self.qualifying_support_plans),
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in ((name, getattr(self, name)) for name in PARAMETERS)
+            if value is not None
         }
+
+
+# Each parameter a rule set may set, with how its value is read from rulesets.yml.
+PARAMETERS: dict[str, Callable[[Any], Any]] = {
+    "min_csp_revenue_usd": lambda value: Decimal(str(value)),
+    "revenue_window_months": int,
+    "revenue_basis": str,
+    "min_indirect_months": int,
+    "min_managed_services": int,
+    "qualifying_support_plans": tuple,
+}
 
 
 def _parse(entry: dict[str, Any]) -> RuleSet:
     params = entry["parameters"]
+    unknown = set(params) - set(PARAMETERS)
+    if unknown:
+        raise ValueError(f"rule set {entry['rules_version']}: unknown parameters {sorted(unknown)}")
     return RuleSet(
         rules_version=str(entry["rules_version"]),
         effective_from=entry["effective_from"],
         source=str(entry["source"]),
-        min_csp_revenue_usd=Decimal(str(params["min_csp_revenue_usd"])),
-        revenue_window_months=int(params["revenue_window_months"]),
-        min_indirect_months=int(params["min_indirect_months"]),
-        min_managed_services=int(params["min_managed_services"]),
-        qualifying_support_plans=tuple(params["qualifying_support_plans"]),
+        requirements=tuple(entry["requirements"]),
+        source_rows=tuple(str(row) for row in entry["requirements"].values()),
+        process=tuple(entry.get("process") or ()),
+        **{name: PARAMETERS[name](value) for name, value in params.items()},
     )
 
 
@@ -88,6 +114,13 @@ def ruleset_for(as_of: dt.date | None = None) -> RuleSet:
     return choose_ruleset(sets.values(), as_of or dt.date.today(), pin)
 
 
+def newest_ruleset(as_of: dt.date | None = None) -> RuleSet:
+    """The newest rule set in force on `as_of`, whatever is pinned: what a verdict by a pinned,
+    older rule set is compared with."""
+    _, sets = _load()
+    return choose_ruleset(sets.values(), as_of or dt.date.today(), None)
+
+
 def current_ruleset() -> RuleSet:
     """The rule set that decides today."""
     return ruleset_for()
@@ -95,15 +128,23 @@ def current_ruleset() -> RuleSet:
 
 def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
     """The rule set's numbers as parameters every catalog text may quote ("{rule_min_revenue}",
-    "{rule_window} Monate"): a text never writes a threshold itself."""
+    "{rule_window} Monate"): a text never writes a threshold itself. Only what the rule set sets."""
     rules = rules or current_ruleset()
-    return {
-        "rule_min_revenue": Money(rules.min_csp_revenue_usd),
-        "rule_window": rules.revenue_window_months,
-        "rule_min_months": rules.min_indirect_months,
+    params: dict[str, Any] = {}
+    if rules.min_csp_revenue_usd is not None:
+        params["rule_min_revenue"] = Money(rules.min_csp_revenue_usd)
+    if rules.revenue_window_months is not None:
+        params["rule_window"] = rules.revenue_window_months
+    if rules.revenue_basis is not None:
+        params["rule_revenue"] = Message(f"revenue_basis.{rules.revenue_basis}")
+    if rules.min_indirect_months is not None:
+        params["rule_min_months"] = rules.min_indirect_months
+    if rules.min_managed_services is not None:
         # In words, as German declines it: "mindestens einen verwalteten Dienst …".
-        "rule_min_services": Message("rule.min_services", {"count": rules.min_managed_services}),
-    }
+        params["rule_min_services"] = Message(
+            "rule.min_services", {"count": rules.min_managed_services}
+        )
+    return params
 
 
 def ruleset(rules_version: str) -> RuleSet:

@@ -140,9 +140,23 @@ _FOUR_CAPABILITIES = (
     r"(?:abrechnung|billing)\W+(?:\w+\W+){0,3}?(?:bereitstellung|provisioning)\W+(?:\w+\W+){0,3}?"
     r"(?:kunden)?(?:customer )?support\w*\W+(?:\w+\W+){0,3}?(?:sicherheit|security)",
 )
+# Microsoft's FY26 requirements: named before the capabilities so that "Security Score" and
+# "Sicherheitsbewertung" are the score, not security as a capability.
+_SECURITY_SCORE = (
+    "security_score_complete",
+    r"secure[- ]?score\w*|security[- ]?score\w*|sicherheits[- ]?(?:bewertung|score)\w*"
+    r"|partner center[- ]security requirements?",
+)
+_SOLUTIONS_PARTNER = (
+    "solutions_partner_designation",
+    r"solutions?[- ]?partner(?:[- ](?:designation|bezeichnung|status|for [\w ]{3,40}?(?=\W|$)))?\w*"
+    r"|(?:partner[- ])?designation\w*|partner[- ]?bezeichnung\w*",
+)
 _ALL = [
     (key, re.compile(pattern, re.IGNORECASE))
     for key, pattern in [
+        _SECURITY_SCORE,
+        _SOLUTIONS_PARTNER,
         _FOUR_CAPABILITIES,
         _BILLING_INFRASTRUCTURE,
         _FACT_PATTERNS[0],

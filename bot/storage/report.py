@@ -21,6 +21,7 @@ from bot.storage.repository import (
     StoredAssessment,
     StoredFactChange,
 )
+from bot.storage.what_if import WhatIf
 from bot.texts import CATALOG, render_text
 
 _TITLES = {requirement.code: requirement.title for requirement in REQUIREMENTS}
@@ -156,4 +157,32 @@ def render_forgotten(conversation_id: str, counts: Mapping[str, int], lang: str)
             )
     if RASA_EVENTS_TABLE not in counts:
         lines.append(render_text(Message("forgotten.no_events_table"), lang))
+    return "\n".join(lines)
+
+
+def render_what_if(decided: list[WhatIf], rules_version: str, lang: str) -> str:
+    """The conversations whose latest verdict another rule set would change, with the reason."""
+    changed = [w for w in decided if w.changed]
+    lines = [
+        render_text(
+            Message(
+                "what_if.heading",
+                {"version": shown(rules_version), "changed": len(changed), "total": len(decided)},
+            ),
+            lang,
+        )
+    ]
+    for entry in changed:
+        a = entry.assessment
+        params = {
+            "conversation": shown(a.conversation_id),
+            "partner_id": shown(a.partner_id),
+            "time": a.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "old": _overall(a.status, lang),
+            "new": _overall(entry.status, lang),
+        }
+        lines.append(render_text(Message("what_if.line", params), lang))
+        for key, codes in (("what_if.unmet", entry.unmet), ("what_if.unknown", entry.unknown)):
+            if codes:
+                lines.append(render_text(Message(key, {"codes": ", ".join(codes)}), lang))
     return "\n".join(lines)

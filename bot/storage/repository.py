@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, Table, delete, func, inspect, select
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import aliased, sessionmaker
 
-from bot.eligibility import DONT_KNOW, FACT_SPECS, REQUIREMENT_CODES, Facts, Verdict
+from bot.eligibility import DONT_KNOW, FACT_SPECS, REQUIREMENTS, Facts, Verdict
 from bot.eligibility.facts import FactError, json_value, validate_fact
 from bot.i18n import Message, check_language
 from bot.storage.db import make_engine
@@ -193,7 +193,7 @@ def _diff(row: Assessment, previous: Assessment | None) -> AssessmentDiff:
         return AssessmentDiff(previous_id=None)
     return AssessmentDiff(
         previous_id=previous.id,
-        requirements=_changes(REQUIREMENT_CODES, previous.statuses, row.statuses),
+        requirements=_changes([r.code for r in REQUIREMENTS], previous.statuses, row.statuses),
         facts=_changes(FACT_SPECS, previous.facts, row.facts),
         rules_version=Change(previous.rules_version, row.rules_version)
         if previous.rules_version != row.rules_version
