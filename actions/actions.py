@@ -15,11 +15,14 @@ from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
     FACT_SPECS,
     QUESTION_ORDER,
+    current_ruleset,
     evaluate,
     next_fact,
+    relevant_open_facts,
     render_gaps,
     render_report,
 )
+from bot.eligibility.rules import RuleSet, ruleset, ruleset_named
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from bot.storage import default_async_repository, is_staff
 from bot.storage.report import render_assessment, render_forgotten
@@ -35,6 +38,28 @@ def conversation_language(tracker: Tracker) -> str:
 
 def fact_slots(tracker: Tracker) -> dict[str, Any]:
     return {key: tracker.get_slot(key) for key in FACT_SPECS}
+
+
+# The rule set a verdict offered to check as well, and the one the partner asked to check as
+# well: the form then also asks the facts that rule set still needs.
+OFFERED, ALSO_CHECKED = "rules_offered", "rules_checked"
+# Intents with which a message naming a rule set ("auch nach FY26 prüfen") asks to check by it.
+_CHECK_INTENTS = {"ask_eligibility", "ask_missing", "affirm", "inform"}
+
+
+def _latest_intent(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def _accepted_offer(tracker: Tracker) -> str | None:
+    """The offered rule set, when this message says yes to the offer."""
+    offered = tracker.get_slot(OFFERED)
+    return offered if offered and _latest_intent(tracker) == "affirm" else None
+
+
+def also_checked(tracker: Tracker) -> RuleSet | None:
+    version = tracker.get_slot(ALSO_CHECKED) or _accepted_offer(tracker)
+    return ruleset(version) if version else None
 
 
 async def record(write, *args: Any, **kwargs: Any) -> None:
@@ -94,7 +119,14 @@ class ActionValidateSlotMappings(Action):
                 default_async_repository().record_fact_diff,
                 tracker.sender_id, turn.before, turn.after, source_text=message.get("text"),
             )  # fmt: skip
-        return [SlotSet(fact, value) for fact, value in turn.changes.items()]
+        events = [SlotSet(fact, value) for fact, value in turn.changes.items()]
+        named = ruleset_named(message.get("text") or "")
+        intent = _latest_intent(tracker)
+        if named is not None and intent in _CHECK_INTENTS and named != current_ruleset():
+            events.append(SlotSet(ALSO_CHECKED, named.rules_version))
+        if tracker.get_slot(OFFERED) and intent != "affirm":  # an offer is answered at once
+            events.append(SlotSet(OFFERED, None))
+        return events
 
 
 class ValidateEligibilityForm(FormValidationAction):
@@ -111,8 +143,21 @@ class ValidateEligibilityForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> list[str]:
-        asked = next_fact(facts_from_slots(fact_slots(tracker)))
+        facts = facts_from_slots(fact_slots(tracker))
+        asked = next_fact(facts)
+        other = also_checked(tracker)
+        if asked is None and other is not None:
+            asked = next_fact(facts, other)
         return [asked] if asked else []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        accepted = _accepted_offer(tracker)
+        if accepted:
+            events += [SlotSet(ALSO_CHECKED, accepted), SlotSet(OFFERED, None)]
+        return events
 
 
 class _AskForFact:
@@ -159,13 +204,23 @@ class ActionCheckEligibility(Action):
         text = (
             render_gaps(verdict, lang) if intent == "ask_missing" else render_report(verdict, lang)
         )
+        events: list[EventType] = []
+        other = verdict.comparison
+        if (
+            other is not None
+            and not tracker.get_slot(ALSO_CHECKED)
+            and relevant_open_facts(verdict.facts, other.rules)
+        ):
+            offer = Message("conv.offer_other_rules", {"name": other.rules.name})
+            text += "\n\n" + render_text(offer, lang)
+            events.append(SlotSet(OFFERED, other.rules.rules_version))
         dispatcher.utter_message(text=text)
         dispatcher.utter_message(json_message=verdict.to_payload(lang))
         await record(
             default_async_repository().record_assessment,
             tracker.sender_id, tracker.get_latest_input_channel(), lang, verdict,
         )  # fmt: skip
-        return []
+        return events
 
 
 class ActionResetFacts(Action):
@@ -178,7 +233,7 @@ class ActionResetFacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[EventType]:
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-            SlotSet(k, None) for k in FACT_SPECS
+            SlotSet(k, None) for k in (*FACT_SPECS, OFFERED, ALSO_CHECKED)
         ]
 
 
@@ -196,7 +251,7 @@ class ActionForgetConversation(Action):
         lang = conversation_language(tracker)
         counts = await default_async_repository().forget(tracker.sender_id)
         dispatcher.utter_message(text=render_forgotten(tracker.sender_id, counts, lang))
-        return [SlotSet(k, None) for k in FACT_SPECS]
+        return [SlotSet(k, None) for k in (*FACT_SPECS, OFFERED, ALSO_CHECKED)]
 
 
 class ActionStaffLookup(Action):

@@ -1,5 +1,5 @@
 """The README's "Adding a requirement", walked in a temporary copy of the project: the rule, its
-fact, its texts and its question are all it takes for the engine, the CLI, the form and the
+fact, its place in a rule set, its texts and its question are all it takes for the engine, the CLI, the form and the
 payload to use a new requirement, and the copy's text and question tests still pass."""
 
 from __future__ import annotations
@@ -13,45 +13,47 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FACT = "security_score_complete"
-CODE = "security_score"
+FACT = "customer_agreement_attested"
+CODE = "customer_agreement"
 
 # Step 1: the fact (bot/eligibility/facts.py), asked last.
 FACT_SPEC = f'        FactSpec("{FACT}", BOOL, True),\n'
 # Step 2: the rule (bot/eligibility/requirements.py), decided by the yes/no fact.
-RULE = f"""    Requirement(
-        "{CODE}", "Sicherheitsbewertung",
-        ("{FACT}",), _yes_no("{CODE}", "{FACT}"),
-    ),
+RULE = f"""    Requirement("{CODE}", ("{FACT}",), _yes_no("{CODE}", "{FACT}")),
 """
-# Step 3: its texts and its question (bot/texts/).
+# Step 3: the rule sets that require it (bot/eligibility/rulesets.yml), with its source's row.
+ROW = f"      {CODE}: Kundenvereinbarung\n"
+# Step 4: its texts and its question (bot/texts/).
 TEXTS = {
     "requirements.yml": f"""title.{CODE}:
-  de: "Sicherheitsbewertung"
-  en: "Security score"
+  de: "Kundenvereinbarung"
+  en: "Customer agreement"
 """,
     "engine.yml": f"""req.{CODE}.met:
-  de: "Die Pflichtanforderungen der Sicherheitsbewertung in Partner Center sind erfüllt."
-  en: "The mandatory requirements of the Partner Center security score are complete."
+  de: "Ihre Kunden haben die Microsoft-Kundenvereinbarung akzeptiert, und Sie haben es bestätigt."
+  en: "Your customers have accepted the Microsoft Customer Agreement, and you have attested it."
 req.{CODE}.unmet:
-  de: "Es fehlen die Pflichtanforderungen der Sicherheitsbewertung in Partner Center."
-  en: "Missing: the mandatory requirements of the Partner Center security score."
+  de: "Es fehlt Ihre Bestätigung, dass Ihre Kunden die Microsoft-Kundenvereinbarung akzeptiert haben."
+  en: "Missing: your attestation that your customers accepted the Microsoft Customer Agreement."
 req.{CODE}.step:
-  de: "Schließen Sie die Pflichtanforderungen der Sicherheitsbewertung in Partner Center ab."
-  en: "Complete the mandatory requirements of the security score in Partner Center."
+  de: "Bestätigen Sie in Partner Center für jeden Kunden die Microsoft-Kundenvereinbarung."
+  en: "Attest the Microsoft Customer Agreement for every customer in Partner Center."
 req.{CODE}.unknown:
-  de: "Noch offen: ob die Pflichtanforderungen Ihrer Sicherheitsbewertung erfüllt sind."
-  en: "Still open: whether the mandatory requirements of your security score are complete."
+  de: "Noch offen: ob Sie die Microsoft-Kundenvereinbarung Ihrer Kunden bestätigt haben."
+  en: "Still open: whether you have attested your customers' Microsoft Customer Agreement."
+gap.{CODE}:
+  de: "die Bestätigung der Microsoft-Kundenvereinbarung"
+  en: "the attestation of the Microsoft Customer Agreement"
 fact.{FACT}.where:
-  de: "den Stand Ihrer Sicherheitsbewertung (in Partner Center unter Sicherheitsbewertung)."
-  en: "the state of your security score (Partner Center, security score)."
+  de: "ob die Kundenvereinbarung bestätigt ist (in Partner Center beim Kunden unter Konto)."
+  en: "whether the customer agreement is attested (Partner Center, the customer's account)."
 """,
     "conversation.yml": f"""label.{FACT}:
-  de: "Sicherheitsbewertung erfüllt"
-  en: "security score complete"
+  de: "Kundenvereinbarung bestätigt"
+  en: "customer agreement attested"
 ask.{FACT}:
-  de: "Haben Sie die Pflichtanforderungen der Sicherheitsbewertung in Partner Center erfüllt?"
-  en: "Have you completed the mandatory requirements of the Partner Center security score?"
+  de: "Haben Sie für Ihre Kunden die Microsoft-Kundenvereinbarung in Partner Center bestätigt?"
+  en: "Have you attested the Microsoft Customer Agreement for your customers in Partner Center?"
 """,
 }
 
@@ -103,8 +105,13 @@ def _add_requirement(copy: Path) -> None:
     eligibility = copy / "bot" / "eligibility"
     _insert_before(eligibility / "facts.py", '        FactSpec("partner_id", DIGITS, False),\n',
                    FACT_SPEC)  # fmt: skip
-    _insert_before(eligibility / "facts.py", '    "managed_services",\n)', f'    "{FACT}",\n')
-    _insert_before(eligibility / "requirements.py", ")  # fmt: skip\n\nREQUIREMENT_CODES", RULE)
+    _insert_before(
+        eligibility / "facts.py", '    "solutions_partner_designation",\n)', f'    "{FACT}",\n'
+    )
+    _insert_before(eligibility / "requirements.py", ")  # fmt: skip\n\nBY_CODE", RULE)
+    _insert_before(
+        eligibility / "rulesets.yml", "    process: [apply, credit_check, assessment]\n", ROW
+    )
     for name, text in TEXTS.items():
         catalog = copy / "bot" / "texts" / name
         catalog.write_text(catalog.read_text("utf-8") + text, "utf-8")
@@ -138,13 +145,13 @@ def test_a_new_requirement_needs_its_rule_fact_texts_and_question_only(tmp_path:
     # The engine and the payload: the ninth requirement is open until its fact is known.
     assert out["open"]["status"] == "incomplete"
     row = next(r for r in out["open"]["requirements"] if r["code"] == CODE)
-    assert row["status"] == "unknown" and row["title"] == "Sicherheitsbewertung"
-    assert "Sicherheitsbewertung" in out["report"]["de"]
-    assert "Security score" in out["report"]["en"]
+    assert row["status"] == "unknown" and row["title"] == "Kundenvereinbarung"
+    assert "Kundenvereinbarung" in out["report"]["de"]
+    assert "Customer agreement" in out["report"]["en"]
     # The form: the fact is a slot, and the form asks it (every other fact is known) in words.
     assert out["slot"] and out["form_asks"] == [FACT]
-    assert out["questions"]["de"].startswith("Haben Sie die Pflichtanforderungen")
-    assert out["questions"]["en"].startswith("Have you completed")
+    assert out["questions"]["de"].startswith("Haben Sie für Ihre Kunden")
+    assert out["questions"]["en"].startswith("Have you attested")
 
     # The CLI: the new fact is read from a facts file, and decides the verdict.
     facts = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.eligibility import FACT_SPECS
 from bot.eligibility.facts import BOOL, CHOICE
-from bot.eligibility.rules import text_parameters
+from bot.eligibility.report import render_rule_changes
+from bot.eligibility.rules import current_ruleset, newest_ruleset, text_parameters
 from bot.i18n import LANGUAGES, Message, format_money
 from bot.texts import render_text
 
@@ -22,6 +23,9 @@ def response_slots() -> dict[str, str]:
            for lang in LANGUAGES},
         "rule_window": str(params["rule_window"]),
         "rule_min_months": str(params["rule_min_months"]),
+        # "What changed in FY26?": the newest rule set in force against the one decided by.
+        **{f"rule_changes_{lang}": render_rule_changes(current_ruleset(), newest_ruleset(), lang)
+           for lang in LANGUAGES},
     }  # fmt: skip
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.eligibility.engine import Verdict
-from bot.i18n import Message
+from bot.eligibility.requirements import BY_CODE
+from bot.eligibility.rules import RuleSet
+from bot.i18n import Message, Money, Month
 from bot.texts import render_text
 
 # Plain characters so that the report survives any e-mail client or terminal.
@@ -100,3 +102,42 @@ def render_gaps(verdict: Verdict, lang: str) -> str:
     lines += _steps_and_warnings(verdict, lang)
     lines += render_comparison(verdict, lang)
     return "\n".join(lines)
+
+
+def render_rule_changes(old: RuleSet, new: RuleSet, lang: str) -> str:
+    """What `new` asks differently from `old`, from the two rule sets alone: a new rule set
+    changes this answer without anyone rewording it."""
+    if new.rules_version == old.rules_version:
+        return render_text(Message("changes.none", {"version": old.rules_version}), lang, old)
+    parts = [Message("changes.intro", {"name": new.name, "version": new.rules_version,
+                                       "since": Month(new.effective_from)})]  # fmt: skip
+    if new.min_csp_revenue_usd != old.min_csp_revenue_usd or new.revenue_basis != old.revenue_basis:
+        parts.append(
+            Message(
+                "changes.revenue",
+                {
+                    "new": Money(new.min_csp_revenue_usd),
+                    "new_basis": Message(f"revenue_basis.{new.revenue_basis}"),
+                    "old": Money(old.min_csp_revenue_usd),
+                    "old_basis": Message(f"revenue_basis.{old.revenue_basis}"),
+                },
+            )
+        )
+    if new.min_indirect_months != old.min_indirect_months:
+        parts.append(
+            Message(
+                "changes.tenure", {"new": new.min_indirect_months, "old": old.min_indirect_months}
+            )
+        )
+    added = [code for code in new.requirements if code not in old.requirements]
+    dropped = [code for code in old.requirements if code not in new.requirements]
+    for key, codes in (("changes.added", added), ("changes.dropped", dropped)):
+        if codes:
+            titles = "; ".join(render_text(BY_CODE[code].title, lang) for code in codes)
+            parts.append(Message(key, {"titles": titles}))
+    steps = [step for step in new.process if step not in old.process]
+    if steps:
+        parts.append(Message("changes.process", {"steps": " ".join(
+            render_text(Message(f"process.{step}"), lang, new) for step in steps)}))  # fmt: skip
+    parts.append(Message("changes.decided_by", {"version": old.rules_version, "name": new.name}))
+    return " ".join(render_text(part, lang, new) for part in parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,8 @@ class RuleSet:
     source_rows: tuple[str, ...]
     # What follows once every requirement is met (texts "process.<step>"), in order.
     process: tuple[str, ...] = ()
+    # How partners name it ("FY26"); the first is how the assistant names it.
+    names: tuple[str, ...] = ()
     min_csp_revenue_usd: Decimal | None = None
     revenue_window_months: int | None = None
     # What the revenue figure is: "cloud" (CSP cloud revenue) or "billed_pga" (billed revenue at
@@ -38,6 +41,10 @@ class RuleSet:
     min_indirect_months: int | None = None
     min_managed_services: int | None = None
     qualifying_support_plans: tuple[str, ...] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if self.names else self.rules_version
 
     def source_row(self, code: str) -> str:
         return self.source_rows[self.requirements.index(code)]
@@ -74,6 +81,7 @@ def _parse(entry: dict[str, Any]) -> RuleSet:
         requirements=tuple(entry["requirements"]),
         source_rows=tuple(str(row) for row in entry["requirements"].values()),
         process=tuple(entry.get("process") or ()),
+        names=tuple(str(name) for name in entry.get("names") or ()),
         **{name: PARAMETERS[name](value) for name, value in params.items()},
     )
 
@@ -145,6 +153,21 @@ def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
             "rule.min_services", {"count": rules.min_managed_services}
         )
     return params
+
+
+def ruleset_named(text: str) -> RuleSet | None:
+    """The rule set a message names ("Bitte auch nach FY26 prüfen"), if it names one."""
+    _, sets = _load()
+    for rules in sets.values():
+        if rules.names and _names_pattern(rules.names).search(text):
+            return rules
+    return None
+
+
+@cache
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"[\s-]?") for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def ruleset(rules_version: str) -> RuleSet:

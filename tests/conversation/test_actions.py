@@ -111,6 +111,73 @@ def test_the_verdict_comes_as_text_and_as_the_contract_payload() -> None:
     assert payload["facts"]["csp_revenue_usd"] == 258000
 
 
+SEED_MET = {"partner_id_active": True, "signing_authority": True, "first_line_support": True,
+            "support_plan": "asfp", "credit_check_passed": True, "indirect_months": 14,
+            "billing_infrastructure": True, "capabilities": True, "managed_services": 2,
+            "csp_revenue_usd": 450000}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "gap", "offer"),
+    [
+        ("de", "bräuchten Sie zusätzlich: 550.000 USD mehr CSP-Umsatz (abgerechnet",
+         "Soll ich auch die Anforderungen nach FY26 prüfen?"),
+        ("en", "you would also need: USD 550,000 more CSP billed revenue",
+         "Shall I also check the requirements by FY26?"),
+    ],
+)  # fmt: skip
+def test_a_verdict_by_the_seed_says_what_fy26_adds_and_offers_to_check_it(lang, gap, offer):
+    events, messages = run(
+        ActionCheckEligibility(), tracker(SEED_MET | {"language": lang}, intent="ask_eligibility")
+    )
+    text, payload = messages[0]["text"], messages[1]["custom"]
+    assert payload["status"] == "eligible" and payload["rules_version"] == "seed-000-usd300k"
+    assert payload["comparison"] == {
+        "rules_version": "fy26-usd1m", "status": "not_eligible", "unmet": ["revenue"],
+        "unknown": ["security_score", "solutions_partner"],
+    }  # fmt: skip
+    assert gap in text and offer in text.split("\n\n")[-1]
+    assert slot_events(events) == {"rules_offered": "fy26-usd1m"}
+
+
+def test_yes_to_the_offer_asks_only_what_fy26_still_needs() -> None:
+    state = tracker(SEED_MET | {"rules_offered": "fy26-usd1m"}, intent="affirm", text="ja",
+                    active_loop="eligibility_form")  # fmt: skip
+    events, _ = run(ValidateEligibilityForm(), state)
+    assert slot_events(events) == {
+        "requested_slot": "security_score_complete",
+        "rules_checked": "fy26-usd1m",
+        "rules_offered": None,
+    }
+    known = SEED_MET | {"rules_checked": "fy26-usd1m", "security_score_complete": True}
+    events, _ = run(ValidateEligibilityForm(), tracker(known, active_loop="eligibility_form"))
+    assert slot_events(events) == {"requested_slot": "solutions_partner_designation"}
+    # Once checked, the verdict compares without offering again.
+    done = known | {"solutions_partner_designation": False}
+    events, messages = run(ActionCheckEligibility(), tracker(done, intent="ask_eligibility"))
+    assert messages[1]["custom"]["comparison"]["unmet"] == ["revenue", "solutions_partner"]
+    assert messages[1]["custom"]["comparison"]["unknown"] == []
+    assert "a Solutions Partner designation" in messages[0]["text"]
+    assert "Shall I also check" not in messages[0]["text"] and slot_events(events) == {}
+
+
+def test_anything_but_yes_lets_the_offer_go() -> None:
+    state = tracker({"rules_offered": "fy26-usd1m"}, intent="deny", text="nein danke")
+    events, _ = run(ActionValidateSlotMappings(), state)
+    assert slot_events(events) == {"rules_offered": None}
+
+
+@pytest.mark.parametrize(
+    "text", ["Bitte prüfen Sie auch die FY26-Anforderungen.", "Do we also meet FY 2026?"]
+)
+def test_asking_to_check_fy26_too_is_remembered(text: str) -> None:
+    events, _ = run(ActionValidateSlotMappings(), tracker({}, intent="ask_eligibility", text=text))
+    assert slot_events(events) == {"rules_checked": "fy26-usd1m"}
+    # A question about FY26 is answered, not taken as the wish to be checked.
+    events, _ = run(ActionValidateSlotMappings(), tracker({}, intent="faq", text=text))
+    assert slot_events(events) == {}
+
+
 def test_what_is_missing_lists_the_gaps() -> None:
     _, messages = run(
         ActionCheckEligibility(), tracker({"indirect_months": 8}, intent="ask_missing")

@@ -65,6 +65,7 @@ def test_numbers_in_responses_are_the_rule_sets_numbers() -> None:
     from decimal import Decimal
 
     from bot.eligibility import current_ruleset
+    from bot.eligibility.rules import newest_ruleset
     from bot.i18n import Money, format_money
 
     rules = current_ruleset()
@@ -74,10 +75,10 @@ def test_numbers_in_responses_are_the_rule_sets_numbers() -> None:
             lang = variant["condition"][0]["value"]
             text = render(name, lang, "rest")["text"]
             assert "None" not in text and "{" not in text, name
+            # Only the answer on what a newer rule set changes quotes that one's numbers too.
+            quoted = [rules, newest_ruleset()] if name == "utter_faq/rule_changes" else [rules]
+            allowed = {format_money(Money(Decimal(r.min_csp_revenue_usd)), lang) for r in quoted}
             for amount in re.findall(r"[0-9][0-9.,]* USD|USD [0-9][0-9.,]*", text):
-                assert amount == format_money(Money(Decimal(rules.min_csp_revenue_usd)), lang), (
-                    name,
-                    amount,
-                )
+                assert amount in allowed, (name, amount)
             for count in re.findall(r"([0-9]+) (?:Monat|month)", text):
                 assert int(count) in months, (name, count)
