@@ -204,6 +204,8 @@ class ActionCheckEligibility(Action):
         text = (
             render_gaps(verdict, lang) if intent == "ask_missing" else render_report(verdict, lang)
         )
+        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message=verdict.to_payload(lang))
         events: list[EventType] = []
         other = verdict.comparison
         if (
@@ -212,10 +214,9 @@ class ActionCheckEligibility(Action):
             and relevant_open_facts(verdict.facts, other.rules)
         ):
             offer = Message("conv.offer_other_rules", {"name": other.rules.name})
-            text += "\n\n" + render_text(offer, lang)
+            # After the verdict card, as a question of its own: the partner answers it by typing.
+            dispatcher.utter_message(text=render_text(offer, lang))
             events.append(SlotSet(OFFERED, other.rules.rules_version))
-        dispatcher.utter_message(text=text)
-        dispatcher.utter_message(json_message=verdict.to_payload(lang))
         await record(
             default_async_repository().record_assessment,
             tracker.sender_id, tracker.get_latest_input_channel(), lang, verdict,
