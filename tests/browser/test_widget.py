@@ -91,6 +91,10 @@ def test_german_conversation_to_the_verdict_card(open_widget) -> None:
     expect(card.locator("h4").first).to_have_text("Nächste Schritte")
     expect(card.locator("ol.steps li").first).to_contain_text("Partner Center")
     expect(card.locator(".rules")).to_have_text(re.compile(r"^Regelwerk: \S+"))
+    # Beside the seed's verdict, the newest rule set's (FY26: USD 350,000 is not its million).
+    expect(card.locator(".comparison")).to_have_text(
+        "Zum Vergleich – Regelwerk fy26-usd1m: Nicht alle Mindestanforderungen erfüllt"
+    )
     widget.expect_bot_line("Notiert – Managed Services: 2.")
     # The text version stays, folded: its report lines are list items, not text with marks.
     text_version = widget.find("details.as-text")

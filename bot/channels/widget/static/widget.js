@@ -433,7 +433,7 @@
     const comparison = verdict.comparison;
     if (comparison && typeof comparison === "object" && comparison.rules_version) {
       const state = c.verdict[comparison.status] || String(comparison.status ?? "");
-      card.append(el("p", { className: "rules" }, `${c.comparison}${comparison.rules_version}: ${state}`));
+      card.append(el("p", { className: "comparison" }, `${c.comparison}${comparison.rules_version}: ${state}`));
     }
     if (verdict.rules_version) {
       card.append(el("p", { className: "rules" }, c.rules + String(verdict.rules_version)));
