@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -42,6 +43,7 @@ class Month:
     first_day: dt.date
 
 
+@lru_cache(maxsize=4096)  # pure, and the same thresholds and gaps come back in every verdict
 def format_money(money: Money, lang: str) -> str:
     text = format_currency(
         money.amount,
@@ -53,6 +55,7 @@ def format_money(money: Money, lang: str) -> str:
     return text.replace("\xa0", " ")
 
 
+@lru_cache(maxsize=4096)
 def format_number(value: int | Decimal, lang: str) -> str:
     return format_decimal(value, locale=locale(lang))
 

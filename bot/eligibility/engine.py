@@ -101,7 +101,7 @@ class Verdict:
                 {
                     "code": r.code,
                     "status": r.status,
-                    "title": render_text(r.requirement.title, lang),
+                    "title": render_text(r.requirement.title, lang, self.rules),
                     "detail": render_text(r.outcome.detail, lang, self.rules),
                     "next_step": render_text(r.outcome.next_step, lang, self.rules)
                     if r.outcome.next_step

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -134,10 +135,14 @@ def current_ruleset() -> RuleSet:
     return ruleset_for()
 
 
-def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
+def text_parameters(rules: RuleSet | None = None) -> Mapping[str, Any]:
     """The rule set's numbers as parameters every catalog text may quote ("{rule_min_revenue}",
     "{rule_window} Monate"): a text never writes a threshold itself. Only what the rule set sets."""
-    rules = rules or current_ruleset()
+    return _text_parameters(rules or current_ruleset())
+
+
+@cache  # every rendered text asks for them; a rule set never changes
+def _text_parameters(rules: RuleSet) -> Mapping[str, Any]:
     params: dict[str, Any] = {}
     if rules.min_csp_revenue_usd is not None:
         params["rule_min_revenue"] = Money(rules.min_csp_revenue_usd)
@@ -152,7 +157,7 @@ def text_parameters(rules: RuleSet | None = None) -> dict[str, Any]:
         params["rule_min_services"] = Message(
             "rule.min_services", {"count": rules.min_managed_services}
         )
-    return params
+    return MappingProxyType(params)
 
 
 def ruleset_named(text: str) -> RuleSet | None:
