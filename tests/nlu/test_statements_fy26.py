@@ -28,3 +28,20 @@ SCORE, DESIGNATION = "security_score_complete", "solutions_partner_designation"
 def test_fy26_facts_are_read_with_their_negation(text: str, lang: str, expected: dict) -> None:
     found = {s.value: s.entity for s in extract_statements(text, lang)}
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Wir haben eine Solutions Partner-Bezeichnung.", "de"),
+        ("Eine Solutions Partner-Bezeichnung haben wir keine.", "de"),
+        ("We have no Solutions Partner designation.", "en"),
+    ],
+)
+def test_a_designation_is_no_count_of_managed_services(text: str, lang: str) -> None:
+    import datetime as dt
+
+    from bot.nlu.quantities import extract_quantities
+
+    found = extract_quantities(text, lang, dt.date(2026, 12, 3))
+    assert not [q for q in found if q.kind == "count" and q.unit == "count"], found

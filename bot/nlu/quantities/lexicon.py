@@ -98,6 +98,9 @@ _COUNT_WORDS = (
     r"ip[\s-]*(?:services?|dienste?)|kundenl(?:ö|oe?)sungen|customer[\s-]+solutions?|"
     r"services?|dienste?|dienstleistungen|l(?:ö|oe?)sungen|solutions?|angebote?|offerings?"
 )
+# "eine Solutions Partner-Bezeichnung", "no Solutions Partner designation": a designation of
+# Microsoft's partner program, not solutions offered.
+_COUNT_WORDS = rf"(?:{_COUNT_WORDS})(?![\s-]*partner)"
 COUNT_UNIT = re.compile(
     rf"{_SP}(?:(?:verschiedene[n]?|unterschiedliche[n]?|eigene[n]?|aktive[n]?|different|own|"
     rf"active|separate)\s+)?(?:{_COUNT_WORDS})(?!\w)",
