@@ -303,7 +303,8 @@ def interpret_turn(
 
 def _knockouts(before_facts: Facts, after_facts: Facts, lang: str) -> list[str]:
     """Requirements this turn made unmet: said at once, with the offer to continue."""
-    before, after = evaluate(before_facts), evaluate(after_facts)
+    # Only this rule set's statuses matter here: no comparison with another one.
+    before, after = evaluate(before_facts, compare=False), evaluate(after_facts, compare=False)
     items = [
         render_text(
             Message(

@@ -273,18 +273,12 @@ class Facts:
     def updated(self, changes: Mapping[str, Any]) -> Facts:
         """These facts after a turn's validated changes: a value, None (open again) or DONT_KNOW.
         A new start month replaces an older duration (RULES.md: the start month wins)."""
-        values = dict(self.values)
+        values = {key: None if value == DONT_KNOW else value for key, value in changes.items()}
         if changes.get("indirect_since") is not None and "indirect_months" not in changes:
-            values.pop("indirect_months", None)
-        dont_know = set(self.dont_know)
-        for key, value in changes.items():
-            values.pop(key, None)
-            dont_know.discard(key)
-            if value == DONT_KNOW:
-                dont_know.add(key)
-            elif value is not None:
-                values[key] = value
-        return replace(self, values=values, dont_know=frozenset(dont_know)).derived()
+            values["indirect_months"] = None
+        facts = self.with_values(values)
+        asked = {key for key, value in changes.items() if value == DONT_KNOW}
+        return replace(facts, dont_know=facts.dont_know | asked).derived()
 
     def unknown(self, keys: Iterable[str]) -> list[str]:
         return [key for key in keys if key not in self.values]

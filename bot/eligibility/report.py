@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.eligibility.engine import Verdict
-from bot.eligibility.requirements import BY_CODE
+from bot.eligibility.engine import ELIGIBLE, Verdict
+from bot.eligibility.requirements import BY_CODE, UNKNOWN, UNMET
 from bot.eligibility.rules import RuleSet
 from bot.i18n import Message, Money, Month
 from bot.texts import render_text
@@ -45,15 +45,15 @@ def render_comparison(verdict: Verdict, lang: str) -> list[str]:
         "gaps": "; ".join(
             render_text(r.outcome.gap, lang, other.rules)
             for r in other.results
-            if r.status == "unmet" and r.outcome.gap is not None and also(r)
+            if r.status == UNMET and r.outcome.gap is not None and also(r)
         ),
         "open": "; ".join(
             render_text(r.requirement.title, lang)
             for r in other.results
-            if r.status == "unknown" and also(r)
+            if r.status == UNKNOWN and also(r)
         ),
     }
-    if other.status == "eligible":
+    if other.status == ELIGIBLE:
         keys = ["comparison.eligible"]
     else:
         keys = ["comparison.gaps"] if params["gaps"] else ["comparison.nothing_else"]
