@@ -11,7 +11,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bot.serve import ensure_model  # noqa: E402
-from tests.e2e.conftest import WIDGET_HOST_PORT, WIDGET_SECRET, Assistant  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    E2E_RATE_LIMIT,
+    WIDGET_HOST_PORT,
+    WIDGET_SECRET,
+    Assistant,
+)
 from tests.fake_botframework import FakeBotFramework  # noqa: E402
 
 
@@ -37,6 +42,8 @@ def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> 
         **botframework.env(),
         "BOT_WIDGET_ORIGINS": f"http://127.0.0.1:{WIDGET_HOST_PORT}",
         "BOT_WIDGET_SECRET": WIDGET_SECRET,
+        # Tests talk faster than people: a burst of 30 per sender, then one message every 2 s.
+        "BOT_RATE_LIMIT": E2E_RATE_LIMIT,
     }
     running = Assistant(f"sqlite:///{database}", model, env=env).start()
     yield running

@@ -12,6 +12,7 @@ import jwt
 import pytest
 import socketio
 
+from bot.channels.guard import DEFAULT_MAX_MESSAGE_CHARS
 from bot.channels.widget.sessions import ISSUER, SENDER_PREFIX
 from bot.conversation.texts import question
 from tests.e2e.conftest import (
@@ -174,7 +175,7 @@ def test_messages_need_a_session_and_a_sane_size(assistant: Assistant) -> None:
         assert widget.wait_for("bot_error") == {"code": "no_session"}
         widget.session()
         since = len(widget.events)
-        widget.client.emit("user_uttered", {"message": "x" * 6000})
+        widget.client.emit("user_uttered", {"message": "x" * (DEFAULT_MAX_MESSAGE_CHARS + 1)})
         assert widget.wait_for("bot_error", since) == {"code": "too_long"}
         since = len(widget.events)
         widget.client.emit("user_uttered", {"message": ["not", "text"]})

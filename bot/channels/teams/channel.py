@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import Guard
 from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
 from bot.channels.teams.cards import (
     CARD_CONTENT_TYPE,
@@ -52,8 +53,6 @@ MAX_ACTIVITY_BYTES = 256 * 1024
 MAX_TEXT_CHARS = 12_000
 # Teams delivers an event again when we answer slowly; a welcome is sent once per conversation.
 MAX_REMEMBERED_WELCOMES = 10_000
-# Messages longer than this are cut before NLU (the statement rules stay fast on them).
-MAX_USER_TEXT_CHARS = 10_000
 _THREAD_SUFFIX = re.compile(r";messageid=\d+$")
 
 
@@ -67,8 +66,9 @@ class TeamsInput(InputChannel):
         # The secrets stay in the environment, never in credentials.yml.
         return cls(TeamsSettings.from_env())
 
-    def __init__(self, settings: TeamsSettings | None) -> None:
+    def __init__(self, settings: TeamsSettings | None, guard: Guard | None = None) -> None:
         self.settings = settings
+        self.guard = guard or Guard()
         if settings is None:
             logger.info("Microsoft Teams channel is off (TEAMS_APP_ID etc. not set)")
             return
@@ -109,7 +109,8 @@ class TeamsInput(InputChannel):
             self.connector.trust(activity["serviceUrl"])
             kind = activity.get("type")
             if kind == "message":
-                await self._on_message(activity, on_new_message)
+                agent = getattr(request.app.ctx, "agent", None)
+                await self._on_message(activity, on_new_message, agent)
             elif kind == "conversationUpdate":
                 await self._on_conversation_update(activity)
             return response.json({}, status=200)
@@ -122,7 +123,10 @@ class TeamsInput(InputChannel):
         return teams
 
     async def _on_message(
-        self, activity: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self,
+        activity: dict,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Any = None,
     ) -> None:
         text = payload_from_value(activity.get("value")) or user_text(activity)
         if not text:
@@ -130,15 +134,18 @@ class TeamsInput(InputChannel):
         output = TeamsOutput(self.connector, activity)
         typing = asyncio.create_task(output.send_typing())
         try:
-            await on_new_message(
+            await self.guard.turn(
+                on_new_message,
                 UserMessage(
-                    text[:MAX_USER_TEXT_CHARS],
+                    text,
                     output,
                     sender_id(activity),
                     input_channel=CHANNEL_NAME,
                     message_id=_str(activity.get("id")) or None,
                     metadata=message_metadata(activity),
-                )
+                ),
+                agent,
+                channel_locale(activity),
             )
         finally:
             await typing

@@ -10,8 +10,9 @@ Protocol (the client is static/widget.js):
   {conversation_id, token, resumed}; a missing, forged or expired token, or `new`, starts afresh;
 - client `user_uttered` {message, locale?} → server `bot_typing` {typing: true}, one `bot_uttered`
   per bot message (Rasa's message dict: text, buttons, custom), `bot_typing` {typing: false};
-- server `bot_error` {code}: "no_session" (a message before `session_request`), "too_long",
-  "invalid".
+- server `bot_error` {code}: "no_session" (a message before `session_request`), "invalid",
+  and from the guard (bot/channels/guard.py): "too_long", "rate_limited", "unavailable" (the
+  action server or the database failed; the client says so in the widget's language).
 Connections are accepted only from the bot's own origin and `BOT_WIDGET_ORIGINS`.
 """
 
@@ -27,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.guard import RATE_LIMITED, TOO_LONG, UNAVAILABLE, Guard
 from bot.channels.widget.assets import (
     IMMUTABLE,
     REVALIDATE,
@@ -42,8 +44,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "widget"
 SOCKETIO_PATH = "/socket.io"
-# The widget's input allows 2,000 characters; a little more is accepted from other clients.
-MAX_MESSAGE_CHARS = 5000
 MAX_LOCALE_CHARS = 35
 
 
@@ -89,6 +89,7 @@ class _PagesBlueprint(Blueprint):
         self.ctx.channel = channel
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.channel._app = app  # Rasa's agent is app.ctx.agent once the server started
         self.ctx.channel.sio.attach(app, SOCKETIO_PATH)
         self.ctx.channel.add_pages(app)
         super().register(app, options)
@@ -103,9 +104,13 @@ class WidgetInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
         return cls(allowed_origins(), Sessions(widget_secret()))
 
-    def __init__(self, origins: tuple[str, ...], sessions: Sessions) -> None:
+    def __init__(
+        self, origins: tuple[str, ...], sessions: Sessions, guard: Guard | None = None
+    ) -> None:
         self.origins = origins
         self.sessions = sessions
+        self.guard = guard or Guard()
+        self._app: Sanic | None = None  # set when the blueprint is registered
         self.assets = load_assets()
         self._by_hashed_name = {a.hashed_name: a for a in self.assets.values()}
         self._manifest = manifest(self.assets)
@@ -113,7 +118,8 @@ class WidgetInput(InputChannel):
         self.sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self._origin_allowed,
-            # A widget message is small; this bounds what one socket.io packet may carry.
+            # A widget message is small (the guard's limit is 10,000 characters by default); this
+            # bounds what one socket.io packet may carry.
             max_http_buffer_size=64 * 1024,
         )
 
@@ -201,22 +207,27 @@ class WidgetInput(InputChannel):
             if not isinstance(message, str):
                 await sio.emit("bot_error", {"code": "invalid"}, room=sid)
                 return
-            if len(message) > MAX_MESSAGE_CHARS:
-                await sio.emit("bot_error", {"code": "too_long"}, room=sid)
-                return
             if not message.strip():
                 return
             locale = _locale(data.get("locale")) or state.get("locale")
+
+            async def error(what: str) -> None:
+                code = what if what in (TOO_LONG, RATE_LIMITED) else UNAVAILABLE
+                await sio.emit("bot_error", {"code": code}, room=sid)
+
             await sio.emit("bot_typing", {"typing": True}, room=sid)
             try:
-                await on_new_message(
+                await self.guard.turn(
+                    on_new_message,
                     UserMessage(
                         message,
                         WidgetOutput(sio, sid),
                         state["sender_id"],
                         input_channel=CHANNEL_NAME,
                         metadata={"locale": locale} if locale else None,
-                    )
+                    ),
+                    agent=getattr(self._app.ctx, "agent", None) if self._app else None,
+                    answer=error,
                 )
             finally:
                 await sio.emit("bot_typing", {"typing": False}, room=sid)

@@ -1,0 +1,312 @@
+"""What every channel does around a turn: refuse a message it must not process, and answer when a
+part behind the turn fails, so that a user never meets silence or a server error.
+
+- A message longer than `BOT_MAX_MESSAGE_CHARS` (default 10,000) is answered with a clear refusal
+  and goes no further: not to the NLU, not into the tracker.
+- A sender faster than `BOT_RATE_LIMIT` ("<messages>/<seconds>", default 12/30; "off" switches it
+  off) gets a polite "one moment" and the message is dropped. A token bucket per sender: bursts
+  up to the limit pass, then one message per seconds/messages.
+- The action server down or failing: Rasa's processor catches the error, logs it and carries on
+  without the action's events (rasa/core/processor.py `_run_action`), so the turn would end in
+  silence. Rasa reports that only in its log; the guard listens there for the current turn and
+  adds a "temporarily unavailable" answer. The conversation's facts are in the tracker store and
+  stay there.
+- The database unreachable: Rasa's agent wraps the tracker store in a FailSafeTrackerStore, which
+  on an error carries on with an empty in-memory tracker: the bot would forget the conversation's
+  facts for that turn and confirm new ones that are never stored. The guard gives that wrapper
+  the error callback it offers (`on_tracker_store_error`), which raises instead, and tells the
+  user the storage is unavailable. The tracker store tests connections before use
+  (bot/storage/tracker_store.py), so the first turn after the database is back succeeds.
+
+Every refusal and failure is counted and logged with the running totals (never with the text).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import math
+import os
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.nlu.language import conversation_language, detect
+from bot.texts import render_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_CHARS = 10_000
+DEFAULT_RATE_LIMIT = "12/30"
+# The tracker store's sender_id column holds 255 characters.
+MAX_SENDER_CHARS = 255
+# Senders whose buckets are remembered; the least recently seen are forgotten first.
+MAX_TRACKED_SENDERS = 100_000
+# A language guess reads no more of a refused text than this.
+_LANGUAGE_SAMPLE_CHARS = 2_000
+
+# What Rasa logs when a custom action could not run (rasa/core/actions/action.py, processor.py).
+_ACTION_FAILURE_MARKERS = (
+    "Failed to execute custom action",
+    "Encountered an exception while running action",
+)
+_ACTION_LOGGERS = ("rasa.core.processor", "rasa.core.actions.action")
+
+TOO_LONG = "too_long"
+RATE_LIMITED = "rate_limited"
+UNAVAILABLE = "unavailable"
+STORAGE_UNAVAILABLE = "storage_unavailable"
+
+
+class SettingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    # None: no rate limit.
+    rate_messages: int | None = 12
+    rate_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Limits:
+        env = os.environ if env is None else env
+        raw_chars = env.get("BOT_MAX_MESSAGE_CHARS", "").strip() or str(DEFAULT_MAX_MESSAGE_CHARS)
+        try:
+            max_chars = int(raw_chars)
+        except ValueError:
+            max_chars = 0
+        if max_chars < 1:
+            raise SettingError(
+                f"BOT_MAX_MESSAGE_CHARS must be a positive number, not {raw_chars!r}"
+            )
+        raw_rate = env.get("BOT_RATE_LIMIT", "").strip() or DEFAULT_RATE_LIMIT
+        if raw_rate.lower() == "off":
+            return cls(max_chars, None)
+        try:
+            messages, seconds = raw_rate.split("/")
+            rate_messages, rate_seconds = int(messages), float(seconds)
+        except ValueError:
+            rate_messages, rate_seconds = 0, 0.0
+        if rate_messages < 1 or not (0 < rate_seconds < math.inf):
+            raise SettingError(
+                f"BOT_RATE_LIMIT must be '<messages>/<seconds>' (e.g. 12/30) or 'off', "
+                f"not {raw_rate!r}"
+            )
+        return cls(max_chars, rate_messages, rate_seconds)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    language: str | None = None
+
+
+class RateLimiter:
+    """A token bucket per sender: `messages` at once, refilled at messages/seconds per second."""
+
+    def __init__(self, messages: int, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.capacity = float(messages)
+        self.refill_per_second = messages / seconds
+        self._clock = clock
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def allow(self, sender: str) -> bool:
+        now = self._clock()
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            bucket = self._buckets[sender] = _Bucket(self.capacity, now)
+            while len(self._buckets) > MAX_TRACKED_SENDERS:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(sender)
+            elapsed = max(0.0, now - bucket.updated)
+            bucket.tokens = min(self.capacity, bucket.tokens + elapsed * self.refill_per_second)
+            bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            bucket.language = None  # the conversation may have changed language meanwhile
+            return True
+        return False
+
+    def bucket(self, sender: str) -> _Bucket | None:
+        return self._buckets.get(sender)
+
+
+# The failures Rasa logged during the current turn; None outside a guarded turn.
+_turn_failures: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "turn_failures", default=None
+)
+
+
+class _ActionFailureListener(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        failures = _turn_failures.get()
+        if failures is None or record.levelno < logging.WARNING:
+            return
+        text = record.getMessage()
+        if any(marker in text for marker in _ACTION_FAILURE_MARKERS):
+            failures.append(record.name)
+
+
+_listener = _ActionFailureListener()
+
+
+def _listen_for_action_failures() -> None:
+    for name in _ACTION_LOGGERS:
+        target = logging.getLogger(name)
+        if _listener not in target.handlers:
+            target.addHandler(_listener)
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    import sqlalchemy.exc
+
+    return isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError)
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def strict_storage(agent: Any) -> None:
+    """Makes the agent's tracker store raise on a database error instead of falling back to an
+    empty in-memory tracker (see above)."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    store = getattr(agent, "tracker_store", None)
+    if isinstance(store, FailSafeTrackerStore) and store._on_tracker_store_error is not _raise:
+        store._on_tracker_store_error = _raise
+
+
+# Reads a conversation's language from its tracker; None when unknown or unreadable.
+LanguageLookup = Callable[[str], Awaitable[str | None]]
+
+
+def tracker_language(agent: Any) -> LanguageLookup | None:
+    """The `language` slot of a conversation, read from the agent's tracker store."""
+    if agent is None:
+        return None
+
+    async def lookup(sender: str) -> str | None:
+        store = getattr(agent, "tracker_store", None)
+        if store is None:
+            return None
+        try:
+            tracker = await store.retrieve(sender)
+        except Exception:  # the store may be the part that failed: fall back to the text
+            return None
+        language = tracker.get_slot("language") if tracker else None
+        return language if language in LANGUAGES else None
+
+    return lookup
+
+
+class Guard:
+    """One per channel; its counters add up what it refused and what failed behind it."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits.from_env()
+        self.rate = (
+            RateLimiter(self.limits.rate_messages, self.limits.rate_seconds)
+            if self.limits.rate_messages
+            else None
+        )
+        self.counts: Counter[str] = Counter()
+        _listen_for_action_failures()
+
+    def refusal(self, sender: str, text: str) -> str | None:
+        """Why a message must not be processed ("too_long", "rate_limited"), or None."""
+        if len(text) > self.limits.max_message_chars:
+            return TOO_LONG
+        if self.rate is not None and not self.rate.allow(sender):
+            return RATE_LIMITED
+        return None
+
+    def _count(self, what: str, channel: str, detail: str = "") -> None:
+        self.counts[what] += 1
+        totals = ", ".join(f"{key} {value}" for key, value in sorted(self.counts.items()))
+        logger.warning("%s: %s%s (so far: %s)", channel, what, detail, totals)
+
+    def text(self, what: str, lang: str) -> str:
+        return render_text(
+            Message(f"guard.{what}", {"max_chars": self.limits.max_message_chars}), lang
+        )
+
+    async def language(
+        self, message: UserMessage, lookup: LanguageLookup | None, locale: str | None = None
+    ) -> str:
+        """The conversation's language for an answer the conversation itself did not give."""
+        bucket = self.rate.bucket(message.sender_id) if self.rate else None
+        if bucket is not None and bucket.language:
+            return bucket.language  # a flood of refusals reads the tracker once
+        current = await lookup(message.sender_id) if lookup else None
+        decision = detect((message.text or "")[:_LANGUAGE_SAMPLE_CHARS], current, locale)
+        lang = conversation_language(decision, current, DEFAULT_LANGUAGE)
+        if bucket is not None:
+            bucket.language = lang
+        return lang
+
+    async def turn(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message: UserMessage,
+        agent: Any = None,
+        locale: str | None = None,
+        answer: Callable[[str], Awaitable[None]] | None = None,
+    ) -> str | None:
+        """Refuses the message or lets Rasa handle it. A refusal or a failure behind the turn is
+        answered by `answer(code)` where the channel has its own way (the widget's error event),
+        else with the guard's text on `message.output_channel`. `agent`: Rasa's agent
+        (`app.ctx.agent`), for the conversation's language and its storage errors. Returns the
+        code, or None."""
+        lookup = tracker_language(agent)
+        strict_storage(agent)
+        if answer is None:
+
+            async def answer(what: str) -> None:
+                await self._answer(message.output_channel, what, message, lookup, locale)
+
+        channel = message.input_channel or "channel"
+        text = message.text or ""
+        refused = self.refusal(message.sender_id, text)
+        if refused:
+            self._count(
+                refused, channel, f" ({len(text)} characters)" if refused == TOO_LONG else ""
+            )
+            await answer(refused)
+            return refused
+        failures: list[str] = []
+        token = _turn_failures.set(failures)
+        try:
+            await on_new_message(message)
+        except Exception as error:
+            failed = STORAGE_UNAVAILABLE if _is_storage_error(error) else UNAVAILABLE
+            logger.error("%s: turn failed: %s", channel, type(error).__name__, exc_info=True)
+        else:
+            failed = UNAVAILABLE if failures else None
+        finally:
+            _turn_failures.reset(token)
+        if failed:
+            self._count(failed, channel)
+            await answer(failed)
+        return failed
+
+    async def _answer(
+        self,
+        output: OutputChannel,
+        what: str,
+        message: UserMessage,
+        lookup: LanguageLookup | None,
+        locale: str | None,
+    ) -> None:
+        # The storage is what failed: reading the tracker for the language would fail again.
+        lang = await self.language(message, None if what == STORAGE_UNAVAILABLE else lookup, locale)
+        await output.send_text_message(message.sender_id, self.text(what, lang))

@@ -1,0 +1,228 @@
+"""The guard every channel puts around a turn: limits, rate, and answers when a part fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import sqlalchemy.exc
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.guard import (
+    RATE_LIMITED,
+    STORAGE_UNAVAILABLE,
+    TOO_LONG,
+    UNAVAILABLE,
+    Guard,
+    Limits,
+    RateLimiter,
+    SettingError,
+)
+from bot.channels.rest import BadRequest, parse_body, rest_enabled
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_limits_come_from_the_environment() -> None:
+    assert Limits.from_env({}) == Limits(10_000, 12, 30.0)
+    assert Limits.from_env({"BOT_MAX_MESSAGE_CHARS": "500", "BOT_RATE_LIMIT": "3/2.5"}) == Limits(
+        500, 3, 2.5
+    )
+    assert Limits.from_env({"BOT_RATE_LIMIT": "off"}).rate_messages is None
+    for bad in ({"BOT_MAX_MESSAGE_CHARS": "0"}, {"BOT_MAX_MESSAGE_CHARS": "many"}):
+        with pytest.raises(SettingError, match="BOT_MAX_MESSAGE_CHARS"):
+            Limits.from_env(bad)
+    for rate in ("12", "0/30", "5/0", "5/inf", "x/y"):
+        with pytest.raises(SettingError, match="BOT_RATE_LIMIT"):
+            Limits.from_env({"BOT_RATE_LIMIT": rate})
+
+
+def test_the_rate_limiter_lets_a_burst_pass_then_refills_per_sender() -> None:
+    clock = Clock()
+    limiter = RateLimiter(3, 30, clock)
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b"), "another sender has a bucket of its own"
+    clock.now += 9.9
+    assert not limiter.allow("a")
+    clock.now += 0.2  # 10 s: one message's worth is back
+    assert limiter.allow("a")
+    assert not limiter.allow("a")
+    clock.now += 1e6
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False], "capped at 3"
+
+
+def message(text: str, sender: str = "s1") -> tuple[UserMessage, CollectingOutputChannel]:
+    output = CollectingOutputChannel()
+    return UserMessage(text, output, sender, input_channel="test"), output
+
+
+class Tracker:
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+
+    def get_slot(self, name: str) -> str | None:
+        return self.language if name == "language" else None
+
+
+class Store:
+    """Stands in for the agent's tracker store: what the guard reads of it is the language."""
+
+    def __init__(self, language: str | None = None, error: Exception | None = None) -> None:
+        self.language, self.error, self.reads = language, error, []
+
+    async def retrieve(self, sender: str) -> Tracker:
+        self.reads.append(sender)
+        if self.error:
+            raise self.error
+        return Tracker(self.language)
+
+
+class Agent:
+    def __init__(self, store: Store) -> None:
+        self.tracker_store = store
+
+
+no_lookup = None
+
+
+@pytest.mark.asyncio
+async def test_an_over_long_message_is_refused_in_its_language_and_not_processed(caplog) -> None:
+    guard = Guard(Limits(100, None))
+    handled: list[str] = []
+
+    async def handle(m: UserMessage) -> None:
+        handled.append(m.text)
+
+    msg, output = message("Können wir uns registrieren? " + "bitte " * 20)
+    with caplog.at_level(logging.WARNING, logger="bot.channels.guard"):
+        assert await guard.turn(handle, msg, no_lookup) == TOO_LONG
+    assert handled == []
+    assert output.messages[0]["text"].startswith("Ihre Nachricht ist zu lang")
+    assert "100 Zeichen" in output.messages[0]["text"]
+    assert "too_long" in caplog.text and "so far: too_long 1" in caplog.text
+    assert "bitte" not in caplog.text, "the log never holds the message"
+    msg, output = message("x" * 100)
+    assert await guard.turn(handle, msg, no_lookup) is None
+    assert handled == ["x" * 100]
+
+
+@pytest.mark.asyncio
+async def test_a_fast_sender_gets_one_moment_in_the_conversation_language() -> None:
+    guard = Guard(Limits(10_000, 2, 60))
+    store = Store("de")
+    german = Agent(store)
+
+    async def handle(_: UserMessage) -> None:
+        return None
+
+    results = []
+    for _ in range(4):
+        msg, output = message("ok")
+        results.append((await guard.turn(handle, msg, german), output.messages))
+    assert [r[0] for r in results] == [None, None, RATE_LIMITED, RATE_LIMITED]
+    assert results[2][1][0]["text"].startswith("Einen Moment bitte")
+    assert store.reads == ["s1"], "a flood of refusals reads the conversation's language once"
+    assert guard.counts[RATE_LIMITED] == 2
+
+
+@pytest.mark.asyncio
+async def test_an_action_failure_rasa_only_logs_is_answered() -> None:
+    guard = Guard(Limits(10_000, None))
+
+    async def action_server_down(_: UserMessage) -> None:
+        # What rasa/core/processor.py does when a custom action cannot run.
+        logging.getLogger("rasa.core.processor").error(
+            "Encountered an exception while running action 'action_check_eligibility'."
+        )
+
+    msg, output = message("What do I still lack?")
+    assert await guard.turn(action_server_down, msg, no_lookup) == UNAVAILABLE
+    assert output.messages[-1]["text"].startswith("The assistant is temporarily unavailable")
+
+    async def fine(_: UserMessage) -> None:
+        logging.getLogger("rasa.core.processor").warning("something unrelated")
+
+    msg, output = message("What do I still lack?")
+    assert await guard.turn(fine, msg, no_lookup) is None
+    assert output.messages == []
+    # Outside a guarded turn the listener ignores Rasa's log.
+    logging.getLogger("rasa.core.processor").error("Encountered an exception while running action")
+
+
+@pytest.mark.asyncio
+async def test_a_failing_database_is_told_as_such_and_other_errors_as_unavailable() -> None:
+    guard = Guard(Limits(10_000, None))
+
+    async def database_down(_: UserMessage) -> None:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError())
+
+    async def broken(_: UserMessage) -> None:
+        raise RuntimeError("boom")
+
+    store = Store("en")
+    msg, output = message("Wie viel Umsatz brauchen wir?")
+    assert await guard.turn(database_down, msg, Agent(store)) == STORAGE_UNAVAILABLE
+    assert output.messages[0]["text"].startswith("Ich kann gerade nicht")
+    assert store.reads == [], "the storage failed: the tracker is not read again"
+    msg, output = message("How much revenue do we need?")
+    assert await guard.turn(broken, msg, no_lookup) == UNAVAILABLE
+    assert output.messages[0]["text"].startswith("The assistant is temporarily unavailable")
+
+
+@pytest.mark.asyncio
+async def test_rasas_fail_safe_store_raises_instead_of_forgetting_the_conversation() -> None:
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    class DatabaseDown(InMemoryTrackerStore):
+        async def retrieve(self, sender_id: str) -> None:
+            raise sqlalchemy.exc.OperationalError("SELECT", {}, ConnectionRefusedError())
+
+    fail_safe = FailSafeTrackerStore(DatabaseDown(Domain.empty()))
+    assert await fail_safe.retrieve("s1") is None, "Rasa's own behaviour: an empty tracker"
+    guard = Guard(Limits(10_000, None))
+
+    async def handle(_: UserMessage) -> None:
+        await fail_safe.retrieve("s1")
+
+    msg, output = message("How much revenue do we need?")
+    assert await guard.turn(handle, msg, Agent(fail_safe)) == STORAGE_UNAVAILABLE
+    assert output.messages[0]["text"].startswith("I cannot reach the stored conversations")
+
+
+def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:
+    assert parse_body(b'{"sender": "a", "message": "hi"}') == ("a", "hi", None)
+    assert parse_body(b'{"sender": "a", "message": "", "metadata": {"x": 1}}') == (
+        "a",
+        "",
+        {"x": 1},
+    )
+    for body in (
+        b"",
+        b"\xff\xfe",
+        b"[1, 2]",
+        b'"text"',
+        b'{"message": "hi"}',
+        b'{"sender": 5, "message": "hi"}',
+        b'{"sender": " ", "message": "hi"}',
+        b'{"sender": "a\\u0000b", "message": "hi"}',
+        ('{"sender": "' + "a" * 256 + '", "message": "hi"}').encode(),
+        b'{"sender": "a"}',
+        b'{"sender": "a", "message": ["hi"]}',
+        b'{"sender": "a", "message": "hi", "metadata": "x"}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ):
+        with pytest.raises(BadRequest):
+            parse_body(body)
+
+
+def test_the_rest_channel_has_an_off_switch() -> None:
+    assert rest_enabled({}) and rest_enabled({"BOT_REST_CHANNEL": "on"})
+    assert not rest_enabled({"BOT_REST_CHANNEL": "off"})
+    assert not rest_enabled({"BOT_REST_CHANNEL": " OFF "})
