@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -108,32 +109,52 @@ class Servers:
                 process.kill()
 
 
-def start_action_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    """The action server on the migrated database; `env` gains the URLs the Rasa side needs."""
+def start_action_server(
+    env: dict[str, str], port: int, output: IO | None = None
+) -> subprocess.Popen:
+    """The action server on the migrated database; `env` gains the URLs the Rasa side needs.
+    `output`: where both servers write their log (default: this process's stdout and stderr)."""
     from bot.storage import database_url, migrate
 
     env["DATABASE_URL"] = database_url(env)
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{port}/webhook"
     migrate.upgrade(env["DATABASE_URL"])
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return subprocess.Popen(command, cwd=ROOT, env=env, **_log_to(output))
 
 
-def start_servers(
-    model: Path, token: str, rasa_port: int = 5005, action_port: int = 5055, env: dict | None = None
-) -> Servers:
-    """Both servers on one database, whose schema is migrated first."""
-    env = {**quiet_env(), **(env or {})}
-    action_server = start_action_server(env, action_port)
-    rasa_server = subprocess.Popen(
+def start_rasa_server(
+    model: Path, token: str, port: int, env: dict[str, str], output: IO | None = None
+) -> subprocess.Popen:
+    """The Rasa server; `env` holds the URLs start_action_server put there."""
+    return subprocess.Popen(
         [
-            sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
+            sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port),
             "--enable-api", "--auth-token", token,
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
         ],
         cwd=ROOT,
         env=env,
+        **_log_to(output),
     )  # fmt: skip
+
+
+def _log_to(output: IO | None) -> dict[str, Any]:
+    return {} if output is None else {"stdout": output, "stderr": subprocess.STDOUT}
+
+
+def start_servers(
+    model: Path,
+    token: str,
+    rasa_port: int = 5005,
+    action_port: int = 5055,
+    env: dict | None = None,
+    output: IO | None = None,
+) -> Servers:
+    """Both servers on one database, whose schema is migrated first."""
+    env = {**quiet_env(), **(env or {})}
+    action_server = start_action_server(env, action_port, output)
+    rasa_server = start_rasa_server(model, token, rasa_port, env, output)
     return Servers(action_server, rasa_server)
 
 

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy.orm
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -34,6 +35,12 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         names = [forget_action] if isinstance(forget_action, str) else list(forget_action)
         self.forget_actions = frozenset(names)
         super().__init__(*args, **kwargs)
+        # Rasa's engine keeps pooled connections that a database restart has closed, so the first
+        # turns after the database is back would fail; test each connection before use instead.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def ran_forget_action(self, tracker: DialogueStateTracker) -> bool:
         # Only the turn that ran it can show it: its events are never stored, so a later turn's

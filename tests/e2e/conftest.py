@@ -12,8 +12,9 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from bot.serve import Servers, start_servers
+from bot.serve import Servers, quiet_env, start_action_server, start_rasa_server
 
 TOKEN = "e2e-" + uuid.uuid4().hex
 
@@ -42,6 +43,7 @@ def http(
 # The port of the browser tests' host page (another origin) that may embed the widget.
 WIDGET_HOST_PORT = free_port()
 WIDGET_SECRET = "e2e-widget-" + uuid.uuid4().hex
+E2E_RATE_LIMIT = "30/60"
 
 
 @dataclass
@@ -54,18 +56,21 @@ class Assistant:
     action_port: int = field(default_factory=free_port)
     servers: Servers | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # Where both servers write their log; None: the test run's own output.
+    log: Path | None = None
+    _env: dict[str, str] = field(default_factory=dict, repr=False)
+    _output: Any = field(default=None, repr=False)
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self) -> Assistant:
-        self.servers = start_servers(
-            self.model,
-            TOKEN,
-            self.rasa_port,
-            self.action_port,
-            env={**self.env, "DATABASE_URL": self.database_url},
+        self._env = {**quiet_env(), **self.env, "DATABASE_URL": self.database_url}
+        self._output = self.log.open("ab") if self.log else None
+        self.servers = Servers(
+            start_action_server(self._env, self.action_port, self._output),
+            start_rasa_server(self.model, TOKEN, self.rasa_port, self._env, self._output),
         )
         try:
             self._wait_until_ready()
@@ -73,6 +78,24 @@ class Assistant:
             self.stop()  # never leave a half-started server behind
             raise
         return self
+
+    def kill_action_server(self) -> None:
+        self.servers.action_server.kill()
+        self.servers.action_server.wait()
+
+    def restart_action_server(self) -> None:
+        self.servers.action_server = start_action_server(self._env, self.action_port, self._output)
+        self._wait_until_ready()
+
+    def kill_rasa_server(self) -> None:
+        self.servers.rasa_server.kill()
+        self.servers.rasa_server.wait()
+
+    def restart_rasa_server(self) -> None:
+        self.servers.rasa_server = start_rasa_server(
+            self.model, TOKEN, self.rasa_port, self._env, self._output
+        )
+        self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + 300
@@ -98,6 +121,9 @@ class Assistant:
         if self.servers:
             self.servers.stop()
             self.servers = None
+        if self._output:
+            self._output.close()
+            self._output = None
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
