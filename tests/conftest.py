@@ -16,8 +16,10 @@ from tests.e2e.conftest import (  # noqa: E402
     WIDGET_HOST_PORT,
     WIDGET_SECRET,
     Assistant,
+    free_port,
 )
 from tests.fake_botframework import FakeBotFramework  # noqa: E402
+from tests.pg_cluster import PostgresCluster  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -46,5 +48,30 @@ def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> 
         "BOT_RATE_LIMIT": E2E_RATE_LIMIT,
     }
     running = Assistant(f"sqlite:///{database}", model, env=env).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """A PostgreSQL cluster of the tests' own, which the fault tests may stop and start."""
+    own = PostgresCluster(free_port()).init()
+    own.start()
+    yield own
+    own.remove()
+
+
+@pytest.fixture(scope="session")
+def pg_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pg-assistant") / "servers.log"
+
+
+@pytest.fixture(scope="session")
+def pg_assistant(
+    model: Path, pg_cluster: PostgresCluster, pg_log: Path, botframework: FakeBotFramework
+) -> Iterator[Assistant]:
+    """The assistant on that cluster with the product's default limits, its log in `pg_log`:
+    for the load, fault and HTTP-surface tests."""
+    running = Assistant(pg_cluster.url, model, env=botframework.env(), log=pg_log).start()
     yield running
     running.stop()

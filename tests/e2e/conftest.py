@@ -91,9 +91,10 @@ class Assistant:
         self.servers.rasa_server.kill()
         self.servers.rasa_server.wait()
 
-    def restart_rasa_server(self) -> None:
+    def restart_rasa_server(self, env: dict[str, str] | None = None) -> None:
+        """The Rasa server started again, with `env` added to its environment for this start."""
         self.servers.rasa_server = start_rasa_server(
-            self.model, TOKEN, self.rasa_port, self._env, self._output
+            self.model, TOKEN, self.rasa_port, {**self._env, **(env or {})}, self._output
         )
         self._wait_until_ready()
 
