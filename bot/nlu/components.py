@@ -76,6 +76,7 @@ from bot.nlu import language as language_module
 from bot.nlu.answers import ASK_ELIGIBILITY, asks_eligibility, read_answer
 from bot.nlu.embeddings import ENCODERS, sentence_encoder
 from bot.nlu.language import LanguageDecision, detect
+from bot.nlu.runs import cut_long_runs
 from bot.nlu.statements import SUPPORT_PLAN, extract_statements, statements_in_question
 
 # Message properties set by LanguageDetector for the components after it.
@@ -298,13 +299,22 @@ class BilingualSpacyTokenizer(Tokenizer):
         lang = self.language_of(message, attribute)
         # Only the tokenizer runs here; lemmas come from the lemmatizer's own lookup table with
         # the case fallbacks of `_lemma`.
-        doc = self._pipelines[lang].make_doc(text)
         tokens = [
-            Token(t.text, t.idx, lemma=_lemma(t.text, self._tables[lang]))
-            for t in doc
-            if t.text.strip()
+            Token(t, idx, lemma=_lemma(t, self._tables[lang]))
+            for t, idx in spacy_tokens(self._pipelines[lang], text)
+            if t.strip()
         ]
         return self._apply_token_pattern(tokens)
+
+
+def spacy_tokens(nlp: Any, text: str) -> list[tuple[str, int]]:
+    """The tokens of `text` (text, character offset) as spaCy's tokenizer makes them; a long
+    whitespace-free run is tokenized in pieces (bot/nlu/runs.py)."""
+    return [
+        (t.text, start + t.idx)
+        for start, end in cut_long_runs(text)
+        for t in nlp.make_doc(text[start:end])
+    ]
 
 
 # --- sentence embeddings ----------------------------------------------------------------------

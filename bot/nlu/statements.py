@@ -18,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from bot.nlu.runs import blank_long_runs
+
 HAS, LACKS, SUPPORT_PLAN = "has", "lacks", "support_plan"
 
 # Umlauts may be typed as "ue"/"ae"/"oe" or dropped: "Bonitaetspruefung", "Bonitatsprufung".
@@ -456,8 +458,10 @@ def sentences(text: str) -> list[str]:
 
 
 # Clauses: negation reaches up to a comma, semicolon, dash or a coordinating word.
+# Whitespace before a break is matched only from its first character: tried from every character
+# of a long run of spaces, the search would take quadratic time.
 _CLAUSE_BREAK = re.compile(
-    r"(?<=[✔✓✅☑✖✗✘❌])\s*|\s*[,;:–—]\s*|\s+-\s+|\s+(?:aber|jedoch|sondern|und|sowie|plus|but|however|whereas|while|and|außerdem|ausserdem)\s+",
+    r"(?<=[✔✓✅☑✖✗✘❌])\s*|(?:(?<!\s)\s*)?[,;:–—]\s*|(?<!\s)\s+-\s+|(?<!\s)\s+(?:aber|jedoch|sondern|und|sowie|plus|but|however|whereas|while|and|außerdem|ausserdem)\s+",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(r"\W*(?:aber|jedoch|sondern|but|however|whereas|while)\b", re.IGNORECASE)
@@ -673,11 +677,12 @@ def extract_statements(text: str, lang: str) -> list[Statement]:
     Each fact once: within a sentence a "lacks" outweighs a "has" ("Bei den Capabilities fehlt
     einiges, vor allem im Bereich Security"), across sentences the last counts (a correction).
     """
+    text = blank_long_runs(text or "")
     facts: dict[str, Statement] = {}
     plans: list[tuple[str, bool, _Mention, str]] = []
     # "Supportplan? Haben wir nicht.": a name asked about alone is answered by the next sentence.
     raised: list[_Mention] = []
-    for sentence in _SENTENCES.finditer(text or ""):
+    for sentence in _SENTENCES.finditer(text):
         words = sentence.group()
         if words.rstrip().endswith("?") and (
             _named_only(words.rstrip(" ?")) or _ASKS_ABOUT_US.match(words)
