@@ -67,6 +67,7 @@ bench: setup
 	$(PY) -m bench.statements
 	$(PY) -m bench.embedding
 	$(PY) -m bench.training
+	$(PY) -m bench.conversation
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
