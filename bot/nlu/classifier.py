@@ -13,7 +13,7 @@ parse data work unchanged. The weights are stored as plain arrays (numpy's npz, 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,13 @@ def sentence_features(
         sparse_rows.append(scipy.sparse.csr_matrix(sparse.features))
         dense_rows.append(np.asarray(dense.features, dtype=np.float64) * dense_weight)
     return scipy.sparse.vstack(sparse_rows, format="csr"), np.vstack(dense_rows)
+
+
+def _has_sentence_features(message: Message) -> bool:
+    return (
+        message.get_sparse_features(TEXT)[1] is not None
+        and message.get_dense_features(TEXT)[1] is not None
+    )
 
 
 def fit_multinomial(
@@ -223,8 +230,19 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         readable = [m for m in messages if isinstance(m.get(TEXT), str)]
         if not readable or not self._labels:
             return messages
-        for message, probabilities in zip(readable, self._probabilities(readable), strict=True):
-            self._set_prediction(message, probabilities)
+        featured = [m for m in readable if _has_sentence_features(m)]
+        if featured:
+            for message, probabilities in zip(featured, self._probabilities(featured), strict=True):
+                self._set_prediction(message, probabilities)
+        # A text of no tokens ("\r", zero-width characters) has no features: nothing is known of
+        # it, so every intent is as likely (a retrieval intent's topics share its part), which the
+        # FallbackClassifier answers as not understood.
+        intents = [label.split(RESPONSE_IDENTIFIER_DELIMITER)[0] for label in self._labels]
+        shares = Counter(intents)
+        uniform = np.array([1 / (len(shares) * shares[intent]) for intent in intents])
+        for message in readable:
+            if not _has_sentence_features(message):
+                self._set_prediction(message, uniform)
         return messages
 
     def _set_prediction(self, message: Message, probabilities: np.ndarray) -> None:

@@ -123,3 +123,16 @@ def test_a_message_without_text_is_left_alone(trained):
     message = Message(data={"action_name": "utter_greet"})
     classifier.process([message])
     assert message.get(INTENT) is None
+
+
+def test_a_text_without_features_is_classified_as_knowing_nothing(trained):
+    # "\r" or zero-width characters make no tokens, so no features: every intent is as likely,
+    # which the FallbackClassifier after it answers as not understood; the others still count.
+    _, classifier = trained
+    blank, greeting = Message(data={TEXT: "\r"}), _message("hallo", 0)
+    classifier.process([blank, greeting])
+    ranking = blank.get("intent_ranking")
+    assert [round(r["confidence"], 9) for r in ranking] == [
+        round(1 / 3, 9)
+    ] * 3  # greet, faq, affirm
+    assert greeting.get(INTENT)["name"] == "greet"

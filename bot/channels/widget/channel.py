@@ -177,8 +177,9 @@ class WidgetInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        # A client may emit an event without data: python-socketio then passes none.
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
             token = None if data.get("new") else data.get("token")
             session = self.sessions.start(token)
@@ -198,7 +199,7 @@ class WidgetInput(InputChannel):
             )
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Any) -> None:
+        async def user_uttered(sid: str, data: Any = None) -> None:
             state = await sio.get_session(sid)
             if not state.get("sender_id"):
                 await sio.emit("bot_error", {"code": "no_session"}, room=sid)
