@@ -13,6 +13,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from bot.serve import ensure_model  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     E2E_RATE_LIMIT,
+    PG_TURN_TIMEOUT,
     WIDGET_HOST_PORT,
     WIDGET_SECRET,
     Assistant,
@@ -70,8 +71,9 @@ def pg_log(tmp_path_factory) -> Path:
 def pg_assistant(
     model: Path, pg_cluster: PostgresCluster, pg_log: Path, botframework: FakeBotFramework
 ) -> Iterator[Assistant]:
-    """The assistant on that cluster with the product's default limits, its log in `pg_log`:
-    for the load, fault and HTTP-surface tests."""
-    running = Assistant(pg_cluster.url, model, env=botframework.env(), log=pg_log).start()
+    """The assistant on that cluster with the product's default limits but a shorter turn
+    timeout, its log in `pg_log`: for the load, fault and HTTP-surface tests."""
+    env = {**botframework.env(), "BOT_TURN_TIMEOUT": str(PG_TURN_TIMEOUT)}
+    running = Assistant(pg_cluster.url, model, env=env, log=pg_log).start()
     yield running
     running.stop()

@@ -6,6 +6,9 @@ part behind the turn fails, so that a user never meets silence or a server error
 - A sender faster than `BOT_RATE_LIMIT` ("<messages>/<seconds>", default 12/30; "off" switches it
   off) gets a polite "one moment" and the message is dropped. A token bucket per sender: bursts
   up to the limit pass, then one message per seconds/messages.
+- A turn longer than `BOT_TURN_TIMEOUT` seconds (default 30; Rasa itself waits 5 minutes for a
+  hanging action server) is cancelled and answered as temporarily unavailable; nothing of it is
+  stored, the conversation stays as it was before the message.
 - The action server down or failing: Rasa's processor catches the error, logs it and carries on
   without the action's events (rasa/core/processor.py `_run_action`), so the turn would end in
   silence. Rasa reports that only in its log; the guard listens there for the current turn and
@@ -23,6 +26,7 @@ Every refusal and failure is counted and logged with the running totals (never w
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import math
@@ -44,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 10_000
 DEFAULT_RATE_LIMIT = "12/30"
+DEFAULT_TURN_SECONDS = 30.0
 # The tracker store's sender_id column holds 255 characters.
 MAX_SENDER_CHARS = 255
 # Senders whose buckets are remembered; the least recently seen are forgotten first.
@@ -74,6 +79,7 @@ class Limits:
     # None: no rate limit.
     rate_messages: int | None = 12
     rate_seconds: float = 30.0
+    turn_seconds: float = DEFAULT_TURN_SECONDS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Limits:
@@ -87,9 +93,16 @@ class Limits:
             raise SettingError(
                 f"BOT_MAX_MESSAGE_CHARS must be a positive number, not {raw_chars!r}"
             )
+        raw_turn = env.get("BOT_TURN_TIMEOUT", "").strip() or str(DEFAULT_TURN_SECONDS)
+        try:
+            turn_seconds = float(raw_turn)
+        except ValueError:
+            turn_seconds = 0.0
+        if not (0 < turn_seconds < math.inf):
+            raise SettingError(f"BOT_TURN_TIMEOUT must be a number of seconds, not {raw_turn!r}")
         raw_rate = env.get("BOT_RATE_LIMIT", "").strip() or DEFAULT_RATE_LIMIT
         if raw_rate.lower() == "off":
-            return cls(max_chars, None)
+            return cls(max_chars, None, turn_seconds=turn_seconds)
         try:
             messages, seconds = raw_rate.split("/")
             rate_messages, rate_seconds = int(messages), float(seconds)
@@ -100,7 +113,7 @@ class Limits:
                 f"BOT_RATE_LIMIT must be '<messages>/<seconds>' (e.g. 12/30) or 'off', "
                 f"not {raw_rate!r}"
             )
-        return cls(max_chars, rate_messages, rate_seconds)
+        return cls(max_chars, rate_messages, rate_seconds, turn_seconds)
 
 
 @dataclass
@@ -288,7 +301,10 @@ class Guard:
         failures: list[str] = []
         token = _turn_failures.set(failures)
         try:
-            await on_new_message(message)
+            await asyncio.wait_for(on_new_message(message), self.limits.turn_seconds)
+        except asyncio.TimeoutError:
+            failed = UNAVAILABLE
+            logger.error("%s: turn cancelled after %s s", channel, self.limits.turn_seconds)
         except Exception as error:
             failed = STORAGE_UNAVAILABLE if _is_storage_error(error) else UNAVAILABLE
             logger.error("%s: turn failed: %s", channel, type(error).__name__, exc_info=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -30,7 +31,11 @@ class Clock:
 
 
 def test_limits_come_from_the_environment() -> None:
-    assert Limits.from_env({}) == Limits(10_000, 12, 30.0)
+    assert Limits.from_env({}) == Limits(10_000, 12, 30.0, 30.0)
+    assert Limits.from_env({"BOT_TURN_TIMEOUT": "5"}).turn_seconds == 5.0
+    for bad in ("0", "-1", "soon", "inf"):
+        with pytest.raises(SettingError, match="BOT_TURN_TIMEOUT"):
+            Limits.from_env({"BOT_TURN_TIMEOUT": bad})
     assert Limits.from_env({"BOT_MAX_MESSAGE_CHARS": "500", "BOT_RATE_LIMIT": "3/2.5"}) == Limits(
         500, 3, 2.5
     )
@@ -194,6 +199,24 @@ async def test_rasas_fail_safe_store_raises_instead_of_forgetting_the_conversati
     msg, output = message("How much revenue do we need?")
     assert await guard.turn(handle, msg, Agent(fail_safe)) == STORAGE_UNAVAILABLE
     assert output.messages[0]["text"].startswith("I cannot reach the stored conversations")
+
+
+@pytest.mark.asyncio
+async def test_a_turn_that_hangs_is_cancelled_and_answered() -> None:
+    guard = Guard(Limits(10_000, None, turn_seconds=0.2))
+    cancelled = []
+
+    async def hanging(_: UserMessage) -> None:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    msg, output = message("Wie viel Umsatz brauchen wir?")
+    assert await guard.turn(hanging, msg, None) == UNAVAILABLE
+    assert cancelled == [True]
+    assert output.messages[0]["text"].startswith("Der Assistent ist vorübergehend nicht verfügbar")
 
 
 def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:

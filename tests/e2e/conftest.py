@@ -44,6 +44,8 @@ def http(
 WIDGET_HOST_PORT = free_port()
 WIDGET_SECRET = "e2e-widget-" + uuid.uuid4().hex
 E2E_RATE_LIMIT = "30/60"
+# The turn timeout of the assistant on PostgreSQL (`pg_assistant`), whose fault tests wait for it.
+PG_TURN_TIMEOUT = 15
 
 
 @dataclass

@@ -5,6 +5,9 @@ servers' log, written through all of it, holds none of the secrets they were giv
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 import uuid
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from tests.e2e.conftest import (
     ENGLISH_START,
     GERMAN_REVENUE,
     GERMAN_START,
+    PG_TURN_TIMEOUT,
     TOKEN,
     Assistant,
     ask,
@@ -50,6 +54,23 @@ def test_the_action_server_killed_and_restarted(pg_assistant: Assistant) -> None
     [verdict] = verdicts(pg_assistant.say(sender, ask("What do I still lack?")))
     assert verdict["facts"]["csp_revenue_usd"] == 350000
     assert verdict["facts"]["indirect_months"] == 14
+
+
+def test_a_hanging_action_server_is_answered_at_the_turn_timeout(pg_assistant: Assistant) -> None:
+    sender = new_sender("hanging")
+    pg_assistant.say(sender, ENGLISH_START)
+    action_server = pg_assistant.servers.action_server.pid
+    os.kill(action_server, signal.SIGSTOP)  # it accepts connections and never answers
+    try:
+        started = time.monotonic()
+        replies = pg_assistant.say(sender, ask("What do I still lack?"))
+        waited = time.monotonic() - started
+    finally:
+        os.kill(action_server, signal.SIGCONT)
+    assert guard_text("unavailable", "en") in texts(replies)
+    assert PG_TURN_TIMEOUT <= waited < PG_TURN_TIMEOUT + 30
+    [verdict] = verdicts(pg_assistant.say(sender, ask("What do I still lack?")))
+    assert verdict["facts"]["csp_revenue_usd"] == 350000
 
 
 def test_the_rasa_server_killed_and_restarted_loses_no_confirmed_fact(
