@@ -3,6 +3,7 @@ part behind the turn fails, so that a user never meets silence or a server error
 
 - A message longer than `BOT_MAX_MESSAGE_CHARS` (default 10,000) is answered with a clear refusal
   and goes no further: not to the NLU, not into the tracker.
+- Lone surrogates and NULs, which JSON carries and no database holds, are taken out of the text.
 - A sender faster than `BOT_RATE_LIMIT` ("<messages>/<seconds>", default 12/30; "off" switches it
   off) gets a polite "one moment" and the message is dropped. A token bucket per sender: bursts
   up to the limit pass, then one message per seconds/messages.
@@ -31,6 +32,7 @@ import contextvars
 import logging
 import math
 import os
+import re
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
@@ -71,6 +73,16 @@ STORAGE_UNAVAILABLE = "storage_unavailable"
 
 class SettingError(ValueError):
     pass
+
+
+# JSON may carry lone surrogates (a "\ud800" of its own), which no encoder or database takes.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """The text as every part behind the turn can hold it: lone surrogates become U+FFFD, NULs
+    (which a PostgreSQL text column refuses) are dropped."""
+    return _LONE_SURROGATE.sub("\ufffd", text).replace("\x00", "")
 
 
 @dataclass(frozen=True)
@@ -290,7 +302,7 @@ class Guard:
                 await self._answer(message.output_channel, what, message, lookup, locale)
 
         channel = message.input_channel or "channel"
-        text = message.text or ""
+        text = message.text = storable(message.text or "")
         refused = self.refusal(message.sender_id, text)
         if refused:
             self._count(

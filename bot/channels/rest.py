@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import MAX_SENDER_CHARS, Guard
+from bot.channels.guard import MAX_SENDER_CHARS, Guard, storable
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +50,10 @@ def parse_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
     sender, message, metadata = data.get("sender"), data.get("message"), data.get("metadata")
     if not isinstance(sender, str) or not sender.strip():
         raise BadRequest("'sender' must be a non-empty string")
-    if len(sender) > MAX_SENDER_CHARS or "\x00" in sender:
-        raise BadRequest(f"'sender' must be at most {MAX_SENDER_CHARS} characters, without NUL")
+    if len(sender) > MAX_SENDER_CHARS or storable(sender) != sender:
+        raise BadRequest(
+            f"'sender' must be at most {MAX_SENDER_CHARS} characters, without NUL or lone surrogates"
+        )
     if not isinstance(message, str):
         raise BadRequest("'message' must be a string")
     if metadata is not None and not isinstance(metadata, dict):

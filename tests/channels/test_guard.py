@@ -18,6 +18,7 @@ from bot.channels.guard import (
     Limits,
     RateLimiter,
     SettingError,
+    storable,
 )
 from bot.channels.rest import BadRequest, parse_body, rest_enabled
 
@@ -219,6 +220,24 @@ async def test_a_turn_that_hangs_is_cancelled_and_answered() -> None:
     assert output.messages[0]["text"].startswith("Der Assistent ist vorübergehend nicht verfügbar")
 
 
+def test_text_is_made_storable() -> None:
+    assert storable("14 Monate") == "14 Monate"
+    assert storable("a\x00b\ud800c\udfff") == "ab\ufffdc\ufffd"
+    assert storable("😀\u202e\u200b") == "😀\u202e\u200b"  # whole characters stay
+
+
+@pytest.mark.asyncio
+async def test_the_turn_sees_the_storable_text() -> None:
+    seen = []
+
+    async def handle(msg: UserMessage) -> None:
+        seen.append(msg.text)
+
+    msg, _ = message("USD 350.000\x00\ud800")
+    assert await Guard(Limits(10_000, None)).turn(handle, msg, None) is None
+    assert seen == ["USD 350.000\ufffd"]
+
+
 def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:
     assert parse_body(b'{"sender": "a", "message": "hi"}') == ("a", "hi", None)
     assert parse_body(b'{"sender": "a", "message": "", "metadata": {"x": 1}}') == (
@@ -235,6 +254,7 @@ def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:
         b'{"sender": 5, "message": "hi"}',
         b'{"sender": " ", "message": "hi"}',
         b'{"sender": "a\\u0000b", "message": "hi"}',
+        b'{"sender": "a\\ud800", "message": "hi"}',
         ('{"sender": "' + "a" * 256 + '", "message": "hi"}').encode(),
         b'{"sender": "a"}',
         b'{"sender": "a", "message": ["hi"]}',

@@ -9,7 +9,13 @@ from collections.abc import Iterator
 import pytest
 
 from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
-from bot.channels.teams.channel import channel_locale, sender_id, split_text, user_text
+from bot.channels.teams.channel import (
+    channel_locale,
+    message_metadata,
+    sender_id,
+    split_text,
+    user_text,
+)
 from bot.channels.teams.settings import TeamsSettings, status_line
 from tests.fake_botframework import APP_ID, FakeBotFramework, new_key
 
@@ -150,3 +156,19 @@ def test_long_texts_are_split_at_line_ends() -> None:
     parts = split_text(text, limit=1000)
     assert all(len(p) <= 1000 for p in parts) and "\n".join(parts) == text
     assert split_text("y" * 2500, limit=1000) == ["y" * 1000, "y" * 1000, "y" * 500]
+
+
+def test_parts_of_the_wrong_type_are_read_as_absent() -> None:
+    odd = {
+        "from": "someone",
+        "recipient": ["bot"],
+        "conversation": 5,
+        "text": "Hallo",
+        "entities": [5, None, {"type": "mention", "mentioned": "bot", "text": 5}],
+        "locale": 7,
+    }
+    assert sender_id(odd) == ""
+    assert user_text(odd) == "Hallo"
+    assert channel_locale(odd) is None
+    assert message_metadata(odd)["teams"] == {"conversation_type": "personal", "tenant_id": ""}
+    assert channel_locale({"entities": "clientInfo"}) is None

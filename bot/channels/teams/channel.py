@@ -131,6 +131,13 @@ class TeamsInput(InputChannel):
         text = payload_from_value(activity.get("value")) or user_text(activity)
         if not text:
             return  # e.g. only an attachment or a reaction: nothing to understand
+        user = _object(activity.get("from"))
+        if not (_str(user.get("aadObjectId")) or _str(user.get("id"))) or not _str(
+            _object(activity.get("conversation")).get("id")
+        ):
+            # Bot Framework always names both; without them there is no one to answer.
+            logger.warning("Teams: ignored a message without a sender or a conversation")
+            return
         output = TeamsOutput(self.connector, activity)
         typing = asyncio.create_task(output.send_typing())
         try:
@@ -151,9 +158,9 @@ class TeamsInput(InputChannel):
             await typing
 
     async def _on_conversation_update(self, activity: dict) -> None:
-        bot_id = _str((activity.get("recipient") or {}).get("id"))
-        added = [m for m in activity.get("membersAdded") or [] if isinstance(m, dict)]
-        conversation = _str((activity.get("conversation") or {}).get("id"))
+        bot_id = _str(_object(activity.get("recipient")).get("id"))
+        added = [m for m in _list(activity.get("membersAdded")) if isinstance(m, dict)]
+        conversation = _str(_object(activity.get("conversation")).get("id"))
         if not conversation or not any(_str(m.get("id")) == bot_id for m in added):
             return
         if conversation in self._welcomed:
@@ -176,10 +183,10 @@ class TeamsOutput(OutputChannel):
     def __init__(self, connector: BotConnector, activity: Mapping[str, Any], reply: bool = True):
         self._connector = connector
         self._service_url = activity["serviceUrl"]
-        self._conversation = activity.get("conversation") or {}
+        self._conversation = _object(activity.get("conversation"))
         self._reply_to = _str(activity.get("id")) if reply else ""
-        self._bot = activity.get("recipient") or {}
-        self._user = activity.get("from") or {}
+        self._bot = _object(activity.get("recipient"))
+        self._user = _object(activity.get("from"))
         self._locale = channel_locale(activity)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -253,11 +260,20 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _object(value: Any) -> Mapping[str, Any]:
+    # An activity's parts arrive as any JSON; a part of the wrong type is read as absent.
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def sender_id(activity: Mapping[str, Any]) -> str:
     """Whose conversation this is: the user in a personal chat, user and chat elsewhere."""
-    user = activity.get("from") or {}
+    user = _object(activity.get("from"))
     user_id = _str(user.get("aadObjectId")) or _str(user.get("id"))
-    conversation = activity.get("conversation") or {}
+    conversation = _object(activity.get("conversation"))
     if (conversation.get("conversationType") or "personal") == "personal":
         return user_id
     # A channel's reply threads are one conversation per user: the facts belong to the channel.
@@ -267,12 +283,12 @@ def sender_id(activity: Mapping[str, Any]) -> str:
 def user_text(activity: Mapping[str, Any]) -> str:
     """The message's text as the user meant it: without the bot's @mention, entities decoded."""
     text = _str(activity.get("text"))
-    bot_id = _str((activity.get("recipient") or {}).get("id"))
-    for entity in activity.get("entities") or []:
+    bot_id = _str(_object(activity.get("recipient")).get("id"))
+    for entity in _list(activity.get("entities")):
         if (
             isinstance(entity, dict)
             and entity.get("type") == "mention"
-            and _str((entity.get("mentioned") or {}).get("id")) == bot_id
+            and _str(_object(entity.get("mentioned")).get("id")) == bot_id
             and _str(entity.get("text"))
         ):
             text = text.replace(entity["text"], " ")
@@ -283,7 +299,7 @@ def channel_locale(activity: Mapping[str, Any]) -> str | None:
     """The activity's BCP-47 locale, else the one its `clientInfo` entity names."""
     if _str(activity.get("locale")):
         return activity["locale"]
-    for entity in activity.get("entities") or []:
+    for entity in _list(activity.get("entities")):
         if (
             isinstance(entity, dict)
             and entity.get("type") == "clientInfo"
@@ -294,7 +310,7 @@ def channel_locale(activity: Mapping[str, Any]) -> str | None:
 
 
 def message_metadata(activity: Mapping[str, Any]) -> dict[str, Any]:
-    conversation = activity.get("conversation") or {}
+    conversation = _object(activity.get("conversation"))
     metadata: dict[str, Any] = {
         "teams": {
             "conversation_type": _str(conversation.get("conversationType")) or "personal",

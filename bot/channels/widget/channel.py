@@ -47,6 +47,13 @@ SOCKETIO_PATH = "/socket.io"
 MAX_LOCALE_CHARS = 35
 
 
+def packet_limit(max_message_chars: int) -> int:
+    """Bytes one socket.io packet may carry: a message at the guard's limit must still arrive
+    (and be answered "too long" beyond it) rather than close the socket. JSON may spell each
+    character as an escaped surrogate pair, 12 bytes; the rest of an event is far below 4 KiB."""
+    return 12 * max_message_chars + 4096
+
+
 class WidgetOutput(OutputChannel):
     """Replies to the one socket that sent the message."""
 
@@ -118,9 +125,7 @@ class WidgetInput(InputChannel):
         self.sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self._origin_allowed,
-            # A widget message is small (the guard's limit is 10,000 characters by default); this
-            # bounds what one socket.io packet may carry.
-            max_http_buffer_size=64 * 1024,
+            max_http_buffer_size=packet_limit(self.guard.limits.max_message_chars),
         )
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
