@@ -118,6 +118,7 @@ def start_action_server(
 
     env["DATABASE_URL"] = database_url(env)
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{port}/webhook"
+    env.setdefault("REDIS_URL", "")  # endpoints.yml's lock store: empty means one server
     migrate.upgrade(env["DATABASE_URL"])
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
     return subprocess.Popen(command, cwd=ROOT, env=env, **_log_to(output))

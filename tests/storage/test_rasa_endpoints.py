@@ -68,3 +68,17 @@ def test_make_run_can_resolve_the_url_for_rasa(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"sqlite:///{ROOT / 'var' / 'assistant.db'}\n"
     assert result.stderr == ""
+
+
+def test_the_lock_store_is_shared_where_redis_is_configured(monkeypatch, redis_url: str) -> None:
+    from rasa.core.lock_store import LockStore
+
+    from bot.storage.lock_store import ConversationLockStore
+
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    for url, shared in (("", False), (redis_url, True)):
+        monkeypatch.setenv("REDIS_URL", url)
+        endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+        store = LockStore.create(endpoints.lock_store)
+        assert isinstance(store, ConversationLockStore) and store.shared is shared
