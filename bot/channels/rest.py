@@ -1,4 +1,5 @@
-"""The REST channel (`POST /webhooks/rest/webhook`, body {"sender", "message", "metadata"?}).
+"""The REST channel (`POST /webhooks/rest/webhook`, body {"sender", "message", "metadata"?,
+"message_id"?}; a message retried with the same `message_id` is answered once).
 
 A trusted, server-to-server channel: its sender id is the caller's choice, so whoever can reach it
 can speak in any conversation. `BOT_REST_CHANNEL=off` switches it off where only Teams and the
@@ -39,8 +40,10 @@ class BadRequest(ValueError):
     pass
 
 
-def parse_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
-    """Sender, message and metadata of a request body, or BadRequest saying what is wrong."""
+def parse_body(body: bytes) -> tuple[str, str, dict[str, Any] | None, str | None]:
+    """Sender, message, metadata and message id of a request body, or BadRequest saying what is
+    wrong. A client that retries a message sends it with the same `message_id`: it is answered
+    once (bot/channels/redelivery.py)."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as error:  # RecursionError: absurdly nested JSON
@@ -58,7 +61,14 @@ def parse_body(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
         raise BadRequest("'message' must be a string")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("'metadata' must be a JSON object")
-    return sender, message, metadata
+    message_id = data.get("message_id")
+    if message_id is not None and not (
+        isinstance(message_id, str)
+        and 0 < len(message_id) <= MAX_SENDER_CHARS
+        and storable(message_id) == message_id
+    ):
+        raise BadRequest(f"'message_id' must be a string of 1 to {MAX_SENDER_CHARS} characters")
+    return sender, message, metadata, message_id
 
 
 class RestInput(InputChannel):
@@ -91,12 +101,17 @@ class RestInput(InputChannel):
             if len(body) > MAX_BODY_BYTES:
                 return response.json({"error": "the body is too large"}, status=413)
             try:
-                sender, text, metadata = parse_body(body)
+                sender, text, metadata, message_id = parse_body(body)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
             message = UserMessage(
-                text, collector, sender, input_channel=CHANNEL_NAME, metadata=metadata
+                text,
+                collector,
+                sender,
+                input_channel=CHANNEL_NAME,
+                message_id=message_id,
+                metadata=metadata,
             )
             locale = metadata.get("locale") if metadata else None
             await self.guard.turn(

@@ -16,6 +16,7 @@ endpoints.yml:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,8 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 DEFAULT_FORGET_ACTION = "action_forget_conversation"
+# Far more bot messages than one turn of ours sends.
+MAX_ANSWERS = 50
 
 
 class ForgettingSQLTrackerStore(SQLTrackerStore):
@@ -59,3 +62,35 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
                 sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == tracker.sender_id)
             )
             session.commit()
+
+    def answers_to(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+        """The bot's answers to the conversation's user message `message_id` as Rasa's message
+        dicts (text, buttons, custom, ...), or None if the conversation holds no such message."""
+        # Rasa stores each event as json.dumps(event.as_dict()): the id appears as written here.
+        needle = '"message_id": ' + json.dumps(message_id)
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            first = session.execute(
+                sa.select(events.id)
+                .where(events.sender_id == sender_id, events.type_name == "user")
+                .where(events.data.like(pattern, escape="\\"))
+                .order_by(events.id)
+                .limit(1)
+            ).scalar()
+            if first is None:
+                return None
+            later = session.execute(
+                sa.select(events.type_name, events.data)
+                .where(events.sender_id == sender_id, events.id > first)
+                .where(events.type_name.in_(("user", "bot")))
+                .order_by(events.id)
+                .limit(MAX_ANSWERS + 1)
+            )
+            answers = []
+            for type_name, data in later:
+                if type_name == "user":
+                    break
+                bot = json.loads(data)
+                answers.append({"text": bot.get("text"), **(bot.get("data") or {})})
+            return answers

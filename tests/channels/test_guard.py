@@ -239,12 +239,14 @@ async def test_the_turn_sees_the_storable_text() -> None:
 
 
 def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:
-    assert parse_body(b'{"sender": "a", "message": "hi"}') == ("a", "hi", None)
+    assert parse_body(b'{"sender": "a", "message": "hi"}') == ("a", "hi", None, None)
     assert parse_body(b'{"sender": "a", "message": "", "metadata": {"x": 1}}') == (
         "a",
         "",
         {"x": 1},
+        None,
     )
+    assert parse_body(b'{"sender": "a", "message": "hi", "message_id": "m1"}')[3] == "m1"
     for body in (
         b"",
         b"\xff\xfe",
@@ -259,6 +261,8 @@ def test_rest_bodies_of_the_wrong_shape_are_bad_requests() -> None:
         b'{"sender": "a"}',
         b'{"sender": "a", "message": ["hi"]}',
         b'{"sender": "a", "message": "hi", "metadata": "x"}',
+        b'{"sender": "a", "message": "hi", "message_id": 5}',
+        b'{"sender": "a", "message": "hi", "message_id": ""}',
         b"[" * 100_000 + b"]" * 100_000,
     ):
         with pytest.raises(BadRequest):
