@@ -18,9 +18,11 @@ from bot.conversation.texts import question
 from tests.e2e.conftest import (
     GERMAN_REVENUE,
     GERMAN_START,
+    TOKEN,
     WIDGET_HOST_PORT,
     WIDGET_SECRET,
     Assistant,
+    http,
 )
 
 ALLOWED_ORIGIN = f"http://127.0.0.1:{WIDGET_HOST_PORT}"
@@ -241,3 +243,37 @@ def test_pages_and_files_are_served_with_safe_headers(assistant: Assistant) -> N
     )
     assert "Access-Control-Allow-Origin" not in headers
     assert fetch(f"{assistant.base}/widget/static/nothing.js")[0] == 404
+
+
+def post_into(base: str, sender: str, text: str) -> int:
+    """What an operator's integration does: a bot message into a conversation through Rasa's
+    HTTP API, shown on the channel the partner last wrote on."""
+    status, _ = http(
+        "POST",
+        f"{base}/conversations/{sender}/tracker/events"
+        f"?token={TOKEN}&output_channel=latest&execute_side_effects=true",
+        {"event": "bot", "text": text},
+    )
+    return status
+
+
+def test_a_message_sent_through_the_http_api_reaches_every_tab_of_the_conversation(
+    assistant: Assistant,
+) -> None:
+    first = Widget(assistant.base, ["websocket"]).connect()
+    session = first.session(locale="de-DE")
+    first.say(GERMAN_START)
+    second = Widget(assistant.base, ["polling"]).connect()
+    assert second.session(token=session["token"])["resumed"] is True
+    other = Widget(assistant.base, ["websocket"]).connect()
+    other.session(locale="de-DE")
+    other.say(GERMAN_START)
+    since = [len(w.events) for w in (first, second, other)]
+    sender = SENDER_PREFIX + session["conversation_id"]
+    assert post_into(assistant.base, sender, "Ihr Antrag ist eingegangen.") == 200
+    for widget, start in zip((first, second), since[:2], strict=True):
+        assert widget.wait_for("bot_uttered", start) == {"text": "Ihr Antrag ist eingegangen."}
+    time.sleep(0.5)
+    assert [e for e in other.events[since[2] :] if e[0] == "bot_uttered"] == []
+    for widget in (first, second, other):
+        widget.close()

@@ -3,7 +3,9 @@
 Rasa 3.6's own socket.io channel delivers no reply with the python-socketio it installs (it never
 awaits `enter_room`, rasa#13027) and trusts any `session_id` a browser sends. Here every socket
 gets its replies in its own room (the socket id), and the conversation it talks to comes only
-from a token the server signed (bot/channels/widget/sessions.py).
+from a token the server signed (bot/channels/widget/sessions.py). Each socket also joins its
+conversation's room, which messages sent through Rasa's HTTP API reach; with REDIS_URL set
+(several servers) they reach it from any server.
 
 Protocol (the client is static/widget.js):
 - client `session_request` {token?, new?, locale?} → server `session_confirm`
@@ -19,6 +21,7 @@ Connections are accepted only from the bot's own origin and `BOT_WIDGET_ORIGINS`
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,7 +29,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
 from bot.channels.guard import RATE_LIMITED, TOO_LONG, UNAVAILABLE, Guard
 from bot.channels.widget.assets import (
@@ -47,6 +50,14 @@ SOCKETIO_PATH = "/socket.io"
 MAX_LOCALE_CHARS = 35
 
 
+def client_manager(redis_url: str) -> AsyncManager:
+    """Where several servers share REDIS_URL, an emit on one reaches a socket open on another
+    (python-socketio's Redis manager); else the sockets of this server only."""
+    if redis_url.strip():
+        return AsyncRedisManager(redis_url.strip(), channel="bot-widget")
+    return AsyncManager()
+
+
 def packet_limit(max_message_chars: int) -> int:
     """Bytes one socket.io packet may carry: a message at the guard's limit must still arrive
     (and be answered "too long" beyond it) rather than close the socket. JSON may spell each
@@ -54,22 +65,29 @@ def packet_limit(max_message_chars: int) -> int:
     return 12 * max_message_chars + 4096
 
 
+def conversation_room(sender_id: str) -> str:
+    """The room of every socket open on a conversation, on whichever server."""
+    return "conversation:" + sender_id
+
+
 class WidgetOutput(OutputChannel):
-    """Replies to the one socket that sent the message."""
+    """Replies to the one socket that sent the message or, without one (a message the HTTP API
+    sends into a conversation), to every socket open on the conversation."""
 
     @classmethod
     def name(cls) -> str:
         return CHANNEL_NAME
 
-    def __init__(self, sio: AsyncServer, sid: str) -> None:
+    def __init__(self, sio: AsyncServer, sid: str | None = None) -> None:
         self._sio = sio
         self._sid = sid
 
-    async def _emit(self, message: dict[str, Any]) -> None:
-        await self._sio.emit("bot_uttered", message, room=self._sid)
+    async def _emit(self, recipient_id: str, message: dict[str, Any]) -> None:
+        room = self._sid or conversation_room(recipient_id)
+        await self._sio.emit("bot_uttered", message, room=room)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._emit({"text": text})
+        await self._emit(recipient_id, {"text": text})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -79,12 +97,12 @@ class WidgetOutput(OutputChannel):
             for b in buttons
             if b.get("title") and b.get("payload")
         ]
-        await self._emit({"text": text, "buttons": shown})
+        await self._emit(recipient_id, {"text": text, "buttons": shown})
 
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
-        await self._emit({"custom": json_message})
+        await self._emit(recipient_id, {"custom": json_message})
 
 
 class _PagesBlueprint(Blueprint):
@@ -124,6 +142,7 @@ class WidgetInput(InputChannel):
         self._headers = security_headers(origins)
         self.sio = AsyncServer(
             async_mode="sanic",
+            client_manager=client_manager(os.environ.get("REDIS_URL", "")),
             cors_allowed_origins=self._origin_allowed,
             max_http_buffer_size=packet_limit(self.guard.limits.max_message_chars),
         )
@@ -174,6 +193,10 @@ class WidgetInput(InputChannel):
 
     # --- the conversation ---------------------------------------------------------------------
 
+    def get_output_channel(self) -> OutputChannel:
+        """For messages Rasa's HTTP API sends into a conversation (`output_channel=latest`)."""
+        return WidgetOutput(self.sio)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         pages = _PagesBlueprint(self, "widget_webhook", __name__)
         sio = self.sio
@@ -190,6 +213,10 @@ class WidgetInput(InputChannel):
             session = self.sessions.start(token)
             if token and not session.resumed:
                 logger.info("widget: a token was not ours or expired; new conversation")
+            previous = (await sio.get_session(sid)).get("sender_id")
+            if previous and previous != session.sender_id:
+                await sio.leave_room(sid, conversation_room(previous))
+            await sio.enter_room(sid, conversation_room(session.sender_id))
             await sio.save_session(
                 sid, {"sender_id": session.sender_id, "locale": _locale(data.get("locale"))}
             )
