@@ -54,7 +54,12 @@ class Reply:
 
 @dataclass
 class FakeBotFramework:
-    keys: list[SigningKey] = field(default_factory=lambda: [new_key("key-1")])
+    # Microsoft's key for Teams, and a published key that may sign only for another channel.
+    # Both from the start: a key added later is an unknown key id to a server that has fetched
+    # the set, and uses up the rare refresh that allows (bot/channels/teams/auth.py).
+    keys: list[SigningKey] = field(
+        default_factory=lambda: [new_key("key-1"), new_key("key-skype", endorsements=["skype"])]
+    )
     jwks_fetches: int = 0
     token_requests: list[dict[str, str]] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)

@@ -344,18 +344,11 @@ REJECTED = {
         lambda bf: bf.token(exp=int(time.time()) - 400, nbf=int(time.time()) - 4000),
     ),
     "not yet valid": (403, lambda bf: bf.token(nbf=int(time.time()) + 400)),
-    "key not endorsed for msteams": (403, lambda bf: bf.token(key=bf.keys[1])),
+    "key not endorsed for msteams": (403, lambda bf: bf.token(key=bf.keys[1])),  # key-skype
     "serviceurl claim differs": (403, lambda bf: bf.token(service_url="https://evil.example/")),
     "no serviceurl claim": (403, lambda bf: bf.token(serviceurl=None)),
     "token without kid": (403, lambda bf: _without_kid(bf.token())),
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module", autouse=True)
-def skype_key(botframework: FakeBotFramework) -> None:
-    # A published key that may sign only for another channel.
-    if len(botframework.keys) < 2:
-        botframework.keys.append(new_key("key-skype", endorsements=["skype"]))
 
 
 @pytest.mark.parametrize("case", sorted(REJECTED))
