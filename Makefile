@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa would otherwise send telemetry and error reports; nothing may leave this machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup test lint bench evaluate run shell model clean browser
+.PHONY: setup test lint bench evaluate run cluster shell model clean browser haproxy
 
 setup: $(STAMP)
 
@@ -28,7 +28,7 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-test: setup browser
+test: setup browser haproxy
 	$(PY) -m pytest -q
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright): nothing downloads a browser.
@@ -41,6 +41,16 @@ browser:
 	  else echo "error: the browser tests need Debian's Chromium at /usr/bin/chromium; install it: sudo apt-get install -y --no-install-recommends chromium" >&2; exit 1; fi; \
 	fi
 
+# Debian's HAProxy for `make cluster` and its tests.
+haproxy:
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y --no-install-recommends haproxy \
+	      || { apt-get update -qq && apt-get install -y --no-install-recommends haproxy; } || exit 1; \
+	  else echo "error: make cluster needs Debian's HAProxy at /usr/sbin/haproxy; install it: sudo apt-get install -y --no-install-recommends haproxy" >&2; exit 1; fi; \
+	fi
+
 # The trained model for the current data and config (trained only when they changed).
 model: setup
 	$(PY) -c "from bot.serve import ensure_model; ensure_model()"
@@ -48,6 +58,11 @@ model: setup
 # Everything in the foreground: model, database migrations, action server and Rasa server.
 run: setup
 	$(PY) -m bot.serve
+
+# Several Rasa servers behind HAProxy on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), in the
+# foreground; BOT_CLUSTER_SERVERS of them (default 3).
+cluster: setup haproxy
+	$(PY) -m bot.cluster
 
 # A terminal chat with the assistant (starts the action server alongside).
 shell: setup

@@ -110,16 +110,18 @@ class Servers:
 
 
 def start_action_server(
-    env: dict[str, str], port: int, output: IO | None = None
+    env: dict[str, str], port: int, output: IO | None = None, migrated: bool = False
 ) -> subprocess.Popen:
-    """The action server on the migrated database; `env` gains the URLs the Rasa side needs.
-    `output`: where both servers write their log (default: this process's stdout and stderr)."""
+    """The action server on the database, migrated first unless `migrated`; `env` gains the URLs
+    the Rasa side needs. `output`: where both servers write their log (default: this process's
+    stdout and stderr)."""
     from bot.storage import database_url, migrate
 
     env["DATABASE_URL"] = database_url(env)
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{port}/webhook"
     env.setdefault("REDIS_URL", "")  # endpoints.yml's lock store: empty means one server
-    migrate.upgrade(env["DATABASE_URL"])
+    if not migrated:
+        migrate.upgrade(env["DATABASE_URL"])
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
     return subprocess.Popen(command, cwd=ROOT, env=env, **_log_to(output))
 

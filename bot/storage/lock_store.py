@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -113,6 +114,7 @@ class ConversationLockStore(LockStore):
         lifetime_ms = int(self.lifetime_seconds * 1000)
         deadline = time.monotonic() + self.wait_seconds
         retry = _FIRST_RETRY_SECONDS
+        started = time.monotonic()
         while not await self._redis.set(key, owner, nx=True, px=lifetime_ms):
             if time.monotonic() >= deadline:
                 raise LockError(
@@ -121,6 +123,11 @@ class ConversationLockStore(LockStore):
                 )
             await asyncio.sleep(retry)
             retry = min(retry * 2, _LONGEST_RETRY_SECONDS)
+        waited = time.monotonic() - started
+        if waited > self.lifetime_seconds / 2:  # a turn that long, or a holder that died
+            logger.warning(
+                "Waited %.1f s for the lock of a conversation (pid %s)", waited, os.getpid()
+            )
         return owner
 
     async def release(self, conversation_id: str, owner: str) -> bool:

@@ -1,0 +1,226 @@
+"""Three Rasa servers behind HAProxy on PostgreSQL and Redis (`make cluster`'s topology, started by
+bot/cluster.py): 64 conversations at once in German and English over REST, with bursts of two
+messages sent at once to one conversation, and one Rasa server SIGKILLed in the middle. Afterwards
+every message of every conversation is in its tracker exactly once and in order, every one was
+answered, each conversation holds its own facts only, and the killed server's conversations
+continued on the others. A client whose request died with the server sends the message again
+with the same id, as Bot Framework does; it is processed once (bot/channels/redelivery.py).
+
+Every step is decided by the rules, or is a training example of its intent (conftest.MODEL_DECIDED).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.channels.widget.sessions import SENDER_PREFIX
+from bot.cluster import Cluster
+from bot.texts import CATALOG
+from tests.e2e.conftest import TOKEN, ask, free_port, http
+from tests.e2e.test_widget_channel import Widget, post_into
+from tests.pg_cluster import PostgresCluster
+
+SERVERS = 3
+CONVERSATIONS = 64
+FAQ = ask("What's the difference between ASfP and PSfP?")
+BURST = (FAQ, FAQ)  # two messages sent at once; their order is the lock's, not the client's
+GUARD_TEXTS = [variant for key, entry in CATALOG.items() if key.startswith("guard.")
+               for variant in entry.values()]  # fmt: skip
+
+
+def german(revenue: int) -> list[str | tuple[str, str]]:
+    return [
+        "Guten Tag, wir sind seit 14 Monaten indirekter Wiederverkäufer. "
+        "Können wir uns als Partner mit direkter Abrechnung registrieren?",
+        f"Unser CSP-Umsatz lag bei {revenue:,} USD".replace(",", "."),
+        "Ja",
+        BURST,
+        "Ja, das darf ich",
+        "Ja, den bieten wir",
+        "PSfP",
+        "sicher",
+        "/affirm",
+        "Zwei Managed Services",
+    ]
+
+
+def english(revenue: int) -> list[str | tuple[str, str]]:
+    return [
+        f"We have been an indirect reseller for 14 months with USD {revenue:,} in CSP revenue. "
+        "Can we register?",
+        "Yes",
+        BURST,
+        "yes, that is me",
+        "yes, that we offer",
+        "PSfP",
+        "I don't know",
+        "No",
+        "none",
+    ]
+
+
+@pytest.fixture(scope="module")
+def cluster(model: Path, pg_cluster: PostgresCluster, tmp_path_factory) -> Iterator[Cluster]:
+    log = tmp_path_factory.mktemp("cluster") / "servers.log"
+    with log.open("ab") as output:
+        running = Cluster(
+            model,
+            TOKEN,
+            {"DATABASE_URL": pg_cluster.url, "REDIS_URL": "redis://127.0.0.1:6379/0",
+             "BOT_RATE_LIMIT": "off"},
+            rasa_ports=[free_port() for _ in range(SERVERS)],
+            action_ports=[free_port() for _ in range(SERVERS)],
+            port=free_port(),
+            stats_port=free_port(),
+            config_dir=tmp_path_factory.mktemp("haproxy"),
+            output=output,
+        ).start()  # fmt: skip
+        yield running
+        running.stop()
+
+
+def send(cluster: Cluster, sender: str, text: str) -> tuple[str, list[dict]]:
+    """One message, sent again with its id while the answer is a server error or a broken
+    connection; the server that answered and the answers."""
+    body = json.dumps({"sender": sender, "message": text, "message_id": uuid.uuid4().hex})
+    for attempt in range(20):
+        request = urllib.request.Request(
+            f"{cluster.base}/webhooks/rest/webhook",
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.headers["X-Served-By"], json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            assert error.code >= 500, (sender, text, error.code)
+        except OSError:
+            pass  # the connection died with its server
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError(f"{sender}: no answer to {text!r} after 20 attempts")
+
+
+class Progress:
+    """Turns answered so far, for killing a server when a share of the load is done."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self._changed = threading.Condition()
+
+    def one_more(self) -> None:
+        with self._changed:
+            self.done += 1
+            self._changed.notify_all()
+
+    def wait_for(self, share: float, timeout: float = 300) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.done >= share * self.total, timeout)
+
+
+def converse(
+    cluster: Cluster, sender: str, script: list, start: threading.Event, progress: Progress
+) -> list:
+    start.wait()
+    time.sleep(random.Random(sender).uniform(0, 2))  # not all in the same instant
+    turns = []
+    for step in script:
+        if isinstance(step, tuple):
+            with ThreadPoolExecutor(len(step)) as burst:
+                for text, result in zip(step, burst.map(lambda t: send(cluster, sender, t), step),
+                                        strict=True):  # fmt: skip
+                    turns.append((text, time.monotonic(), *result))
+                    progress.one_more()
+        else:
+            turns.append((step, time.monotonic(), *send(cluster, sender, step)))
+            progress.one_more()
+    return turns
+
+
+def flattened(script: list) -> list[str]:
+    return [text for step in script for text in (step if isinstance(step, tuple) else (step,))]
+
+
+def test_64_conversations_on_three_servers_one_killed(cluster: Cluster) -> None:
+    run = uuid.uuid4().hex[:6]
+    scripts, revenues = {}, {}
+    for i in range(CONVERSATIONS):
+        lang = "de" if i % 2 == 0 else "en"
+        sender = f"cluster-{run}-{i:02d}-{lang}"
+        revenues[sender] = 350_000 + 1_000 * i  # a fact of this conversation alone
+        scripts[sender] = (german if lang == "de" else english)(revenues[sender])
+    victim = cluster.nodes[1]
+    start = threading.Event()
+    progress = Progress(sum(len(flattened(script)) for script in scripts.values()))
+    with ThreadPoolExecutor(CONVERSATIONS) as pool:
+        futures = {s: pool.submit(converse, cluster, s, script, start, progress)
+                   for s, script in scripts.items()}  # fmt: skip
+        started = time.monotonic()
+        start.set()
+        progress.wait_for(0.35)
+        cluster.kill(victim)
+        killed = time.monotonic()
+        results = {sender: future.result() for sender, future in futures.items()}
+    elapsed = time.monotonic() - started
+    turns = sum(len(t) for t in results.values())
+    print({n.name: n.rasa.pid for n in cluster.nodes})
+    print(f"\n{CONVERSATIONS} conversations, {turns} turns in {elapsed:.1f} s; "
+          f"{victim.name} killed after {killed - started:.1f} s")  # fmt: skip
+
+    survivor = cluster.nodes[0]
+    moved: dict[str, set[str]] = defaultdict(set)
+    for sender, turns_of_sender in results.items():
+        for text, _, _, replies in turns_of_sender:
+            assert replies, (sender, text, "no answer")
+            shown = " ".join(m.get("text") or "" for m in replies)
+            assert not any(g in shown for g in GUARD_TEXTS), (sender, text, shown)
+        status, tracker = http(
+            "GET", f"{survivor.base}/conversations/{sender}/tracker?token={TOKEN}"
+        )
+        assert status == 200
+        said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+        assert said == flattened(scripts[sender]), sender  # once each, in order, no one else's
+        kinds = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]
+        answered = [kinds[i + 1 : i + 2] == ["bot"] for i, k in enumerate(kinds) if k == "user"]
+        assert all(answered), (sender, kinds)
+        assert tracker["slots"]["csp_revenue_usd"] == revenues[sender], sender
+        # `at`: when the turn was sent. One sent after the kill was answered by another server.
+        before = {s for _, at, s, _ in turns_of_sender if at < killed}
+        after = {s for _, at, s, _ in turns_of_sender if at > killed}
+        if victim.name in before and after:
+            moved[sender] = after
+    # Conversations the killed server had went on, on the others, and lost nothing (above).
+    assert moved, "no conversation of the killed server went on after the kill"
+    assert all(victim.name not in after for after in moved.values()), moved
+    rows = {(r["pxname"], r["svname"]): r for r in cluster.stats()}
+    assert rows[("conversation", victim.name)]["status"].startswith("DOWN")
+    for node in cluster.nodes:
+        if node is not victim:
+            assert rows[("conversation", node.name)]["status"].startswith("UP")
+
+
+def test_a_message_into_a_conversation_reaches_its_socket_on_another_server(cluster: Cluster):
+    alive = [n for n in cluster.nodes if n.rasa and n.rasa.poll() is None]
+    connected, other = alive[0], alive[-1]
+    assert connected is not other
+    widget = Widget(connected.base, ["websocket"]).connect()
+    session = widget.session(locale="de-DE")
+    widget.say("Unser CSP-Umsatz lag bei 350.000 USD")
+    since = len(widget.events)
+    sender = SENDER_PREFIX + session["conversation_id"]
+    assert post_into(other.base, sender, "Ihr Antrag ist eingegangen.") == 200
+    assert widget.wait_for("bot_uttered", since) == {"text": "Ihr Antrag ist eingegangen."}
+    widget.close()
