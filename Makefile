@@ -77,12 +77,13 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 # Speed and memory as ratios against a baseline measured in the same run (see bench/).
-bench: setup
+bench: setup haproxy
 	$(PY) -m bench.engine
 	$(PY) -m bench.statements
 	$(PY) -m bench.embedding
 	$(PY) -m bench.training
 	$(PY) -m bench.conversation
+	$(PY) -m bench.cluster
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -201,6 +201,9 @@ class Cluster:
         try:
             for node in self.nodes:
                 self.start_node(node, wait=False)
+            for node in self.nodes:
+                self.wait_until_ready(node)
+            # HAProxy last: its first health checks find every server up.
             self.config_dir.mkdir(parents=True, exist_ok=True)
             config = self.config_dir / "haproxy.cfg"
             config.write_text(
@@ -211,8 +214,7 @@ class Cluster:
             self.haproxy = subprocess.Popen(
                 [haproxy, "-W", "-db", "-f", str(config)], **_log_to(self.output)
             )
-            for node in self.nodes:
-                self.wait_until_ready(node)
+            self._wait_for_haproxy()
         except BaseException:
             self.stop()
             raise
@@ -240,7 +242,7 @@ class Cluster:
     def wait_until_ready(self, node: Node, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for process in (node.rasa, node.actions, self.haproxy):
+            for process in (node.rasa, node.actions):
                 if process is not None and process.poll() is not None:
                     raise ClusterError(f"a process of {node.name} exited during start-up")
             if _ok(f"{node.base}/status?token={self.token}") and _ok(
@@ -249,6 +251,16 @@ class Cluster:
                 return
             time.sleep(1)
         raise ClusterError(f"{node.name} did not become ready within {timeout:.0f} s")
+
+    def _wait_for_haproxy(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.haproxy.poll() is not None:
+                raise ClusterError("HAProxy exited during start-up (its log says why)")
+            if _ok(f"{self.base}/"):
+                return
+            time.sleep(0.2)
+        raise ClusterError(f"HAProxy did not answer on port {self.port} within {timeout:.0f} s")
 
     def running(self) -> bool:
         processes = [self.haproxy] + [p for n in self.nodes for p in (n.rasa, n.actions)]
