@@ -31,25 +31,25 @@ $(STAMP):
 test: setup browser haproxy
 	$(PY) -m pytest -q
 
-# Debian's Chromium for the browser tests (tests/browser/, Playwright): nothing downloads a browser.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# A Debian package installed with apt when its program is missing (CI runs as root):
+# $(call debian_package,<program>,<package>,<what needs it>)
+define debian_package
+	@if [ ! -x $(1) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y --no-install-recommends chromium \
-	      || { apt-get update -qq && apt-get install -y --no-install-recommends chromium; } || exit 1; \
-	  else echo "error: the browser tests need Debian's Chromium at /usr/bin/chromium; install it: sudo apt-get install -y --no-install-recommends chromium" >&2; exit 1; fi; \
+	    apt-get install -y --no-install-recommends $(2) \
+	      || { apt-get update -qq && apt-get install -y --no-install-recommends $(2); } || exit 1; \
+	  else echo "error: $(3) need Debian's $(2) at $(1); install it: sudo apt-get install -y --no-install-recommends $(2)" >&2; exit 1; fi; \
 	fi
+endef
+
+# Debian's Chromium for the browser tests (tests/browser/, Playwright): nothing downloads a browser.
+browser:
+	$(call debian_package,/usr/bin/chromium,chromium,the browser tests)
 
 # Debian's HAProxy for `make cluster` and its tests.
 haproxy:
-	@if [ ! -x /usr/sbin/haproxy ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y --no-install-recommends haproxy \
-	      || { apt-get update -qq && apt-get install -y --no-install-recommends haproxy; } || exit 1; \
-	  else echo "error: make cluster needs Debian's HAProxy at /usr/sbin/haproxy; install it: sudo apt-get install -y --no-install-recommends haproxy" >&2; exit 1; fi; \
-	fi
+	$(call debian_package,/usr/sbin/haproxy,haproxy,make cluster and its tests)
 
 # The trained model for the current data and config (trained only when they changed).
 model: setup

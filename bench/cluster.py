@@ -26,7 +26,7 @@ import psycopg2
 from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
-from bench.conversation import OURS, ends_well, free_port, http, percentile
+from bench.conversation import OURS, ends_well, free_port, http, output_to_log, percentile
 from bot.cluster import Cluster
 from bot.serve import ROOT, ensure_model, quiet_env
 
@@ -152,21 +152,11 @@ def report(figures: dict) -> None:
 
 def main() -> None:
     results = ROOT / "results"
-    results.mkdir(exist_ok=True)
-    sys.stdout.flush()
-    terminal = os.fdopen(os.dup(1), "w", buffering=1)
-    saved = os.dup(1), os.dup(2)
-    with tempfile.TemporaryDirectory() as tmp, open(results / "bench_cluster.log", "wb") as log:
-        os.dup2(log.fileno(), 1)  # the servers' output goes to the log
-        os.dup2(log.fileno(), 2)
-        try:
-            figures = benchmark(tmp, lambda line: print(line, file=terminal))
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            terminal.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        output_to_log(results / "bench_cluster.log") as progress,
+    ):
+        figures = benchmark(tmp, progress)
     report(figures)
     (results / "bench_cluster.json").write_text(json.dumps(figures, indent=2) + "\n")
 

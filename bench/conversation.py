@@ -432,32 +432,40 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--profiled-server"]:
         return profiled_server(argv[1], argv[2:])
     results = ROOT / "results"
-    results.mkdir(exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        output_to_log(results / "bench_conversation.log") as progress,
+    ):
+        if "--profile" in argv:
+            printed = profile(tmp, quiet_env(), progress)
+        else:
+            figures = benchmark(tmp, quiet_env(), progress)
+    if "--profile" in argv:
+        print(printed)
+        return
+    report(figures)
+    (results / "bench_conversation.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def output_to_log(path: Path):
+    """Everything this process and its children write goes to `path` (the servers' and the
+    trainings' output); what the yielded `progress(line)` prints goes to the terminal."""
+    path.parent.mkdir(exist_ok=True)
     sys.stdout.flush()
     terminal = os.fdopen(os.dup(1), "w", buffering=1)
     saved = os.dup(1), os.dup(2)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        open(results / "bench_conversation.log", "wb") as log,
-    ):
-        os.dup2(log.fileno(), 1)  # the servers' and the trainings' output goes to the log
+    with open(path, "wb") as log:
+        os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
         try:
-            if "--profile" in argv:
-                printed = profile(tmp, quiet_env(), lambda line: print(line, file=terminal))
-            else:
-                figures = benchmark(tmp, quiet_env(), lambda line: print(line, file=terminal))
+            yield lambda line: print(line, file=terminal)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             terminal.close()
-    if "--profile" in argv:
-        print(printed)
-        return
-    report(figures)
-    (results / "bench_conversation.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from bot.serve import (
     api_token,
     ensure_model,
     quiet_env,
+    run_in_foreground,
     start_action_server,
     start_rasa_server,
 )
@@ -346,16 +347,7 @@ def main() -> int:
         f"Ctrl-C stops everything.",
         flush=True,
     )
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping and cluster.running():
-        time.sleep(0.5)
+    run_in_foreground(cluster.running)
     cluster.stop()
     return 0
 

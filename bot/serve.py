@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -203,6 +204,15 @@ def main(argv: list[str] | None = None) -> int:
         f"Ctrl-C stops everything.",
         flush=True,
     )
+    run_in_foreground(
+        lambda: servers.rasa_server.poll() is None and servers.action_server.poll() is None
+    )
+    servers.stop()
+    return 0
+
+
+def run_in_foreground(running: Callable[[], bool]) -> None:
+    """Returns on Ctrl-C (SIGINT), SIGTERM, or once `running()` is false (a process ended)."""
     stopping = False
 
     def stop(*_: object) -> None:
@@ -211,12 +221,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while (
-        not stopping and servers.rasa_server.poll() is None and servers.action_server.poll() is None
-    ):
+    while not stopping and running():
         time.sleep(0.5)
-    servers.stop()
-    return 0
 
 
 if __name__ == "__main__":

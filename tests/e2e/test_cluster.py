@@ -30,6 +30,7 @@ from bot.channels.widget.sessions import SENDER_PREFIX
 from bot.cluster import Cluster
 from bot.texts import CATALOG
 from tests.e2e.conftest import GERMAN_START, TOKEN, ask, free_port, http
+from tests.e2e.test_load import ENGLISH, GERMAN
 from tests.e2e.test_widget_channel import Widget, post_into
 from tests.pg_cluster import PostgresCluster
 
@@ -42,34 +43,17 @@ GUARD_TEXTS = [variant for key, entry in CATALOG.items() if key.startswith("guar
 
 
 def german(revenue: int) -> list[str | tuple[str, str]]:
-    return [
-        "Guten Tag, wir sind seit 14 Monaten indirekter Wiederverkäufer. "
-        "Können wir uns als Partner mit direkter Abrechnung registrieren?",
-        f"Unser CSP-Umsatz lag bei {revenue:,} USD".replace(",", "."),
-        "Ja",
-        BURST,
-        "Ja, das darf ich",
-        "Ja, den bieten wir",
-        "PSfP",
-        "sicher",
-        "/affirm",
-        "Zwei Managed Services",
-    ]
+    """The load test's German conversation with a revenue of its own and a burst."""
+    start, _, yes, *rest = GERMAN
+    return [start, f"Unser CSP-Umsatz lag bei {revenue:,} USD".replace(",", "."), yes, BURST, *rest]
 
 
 def english(revenue: int) -> list[str | tuple[str, str]]:
-    return [
-        f"We have been an indirect reseller for 14 months with USD {revenue:,} in CSP revenue. "
-        "Can we register?",
-        "Yes",
-        BURST,
-        "yes, that is me",
-        "yes, that we offer",
-        "PSfP",
-        "I don't know",
-        "No",
-        "none",
-    ]
+    """The load test's English conversation with a revenue of its own, its FAQ question a burst."""
+    start, *rest = ENGLISH
+    assert "USD 350,000" in start and FAQ in rest
+    return [start.replace("USD 350,000", f"USD {revenue:,}"),
+            *(BURST if text == FAQ else text for text in rest)]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
