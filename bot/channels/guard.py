@@ -41,7 +41,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.channels import action_responses, redelivery
+from bot.channels import action_responses, event_types, redelivery
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from bot.nlu.language import conversation_language, detect
 from bot.texts import render_text
@@ -248,6 +248,7 @@ class Guard:
         self.counts: Counter[str] = Counter()
         _listen_for_action_failures()
         action_responses.install()
+        event_types.install()
         redelivery.install()
 
     def refusal(self, sender: str, text: str) -> str | None:
