@@ -1,6 +1,6 @@
 """Three Rasa servers behind HAProxy on PostgreSQL and Redis (`make cluster`'s topology, started by
 bot/cluster.py): 64 conversations at once in German and English over REST, with bursts of two
-messages sent at once to one conversation, and one Rasa server SIGKILLed in the middle. Afterwards
+messages sent at once to one conversation, and the busiest Rasa server SIGKILLed in the middle. Afterwards
 every message of every conversation is in its tracker exactly once and in order, every one was
 answered, each conversation holds its own facts only, and the killed server's conversations
 continued on the others. A client whose request died with the server sends the message again
@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -113,12 +113,19 @@ class Progress:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done = 0
+        self.served_by: Counter[str] = Counter()
         self._changed = threading.Condition()
 
-    def one_more(self) -> None:
+    def one_more(self, served_by: str) -> None:
         with self._changed:
             self.done += 1
+            self.served_by[served_by] += 1
             self._changed.notify_all()
+
+    def busiest(self) -> str:
+        """The server that has answered the most turns so far: it holds conversations still."""
+        with self._changed:
+            return self.served_by.most_common(1)[0][0]
 
     def wait_for(self, share: float, timeout: float = 300) -> None:
         with self._changed:
@@ -138,10 +145,10 @@ def converse(
                 for text, result in zip(step, burst.map(lambda t: send(cluster, sender, t), step),
                                         strict=True):  # fmt: skip
                     turns.append((text, sent, *result))
-                    progress.one_more()
+                    progress.one_more(result[0])
         else:
             turns.append((step, time.monotonic(), *send(cluster, sender, step)))
-            progress.one_more()
+            progress.one_more(turns[-1][2])
     return turns
 
 
@@ -157,7 +164,6 @@ def test_64_conversations_on_three_servers_one_killed(cluster: Cluster) -> None:
         sender = f"cluster-{run}-{i:02d}-{lang}"
         revenues[sender] = 350_000 + 1_000 * i  # a fact of this conversation alone
         scripts[sender] = (german if lang == "de" else english)(revenues[sender])
-    victim = cluster.nodes[1]
     start = threading.Event()
     progress = Progress(sum(len(flattened(script)) for script in scripts.values()))
     with ThreadPoolExecutor(CONVERSATIONS) as pool:
@@ -166,16 +172,21 @@ def test_64_conversations_on_three_servers_one_killed(cluster: Cluster) -> None:
         started = time.monotonic()
         start.set()
         progress.wait_for(0.35)
+        # The hash gives servers unequal shares: the busiest surely has conversations to hand on.
+        victim = next(n for n in cluster.nodes if n.name == progress.busiest())
         cluster.kill(victim)
         killed = time.monotonic()
+        taken_out = sessions_once_down(cluster, victim.name)
+        down = time.monotonic()
         results = {sender: future.result() for sender, future in futures.items()}
     elapsed = time.monotonic() - started
     turns = sum(len(t) for t in results.values())
     print(f"\n{CONVERSATIONS} conversations, {turns} turns in {elapsed:.1f} s; "
           f"{victim.name} killed after {killed - started:.1f} s; "
-          f"{len(tried_again)} answered 'please try again' and sent again")  # fmt: skip
+          f"{len(tried_again)} answered 'please try again' and sent again; turns by server: "
+          f"{Counter(s for turns in results.values() for _, _, s, _ in turns)}")  # fmt: skip
 
-    survivor = cluster.nodes[0]
+    survivor = next(n for n in cluster.nodes if n is not victim)
     moved: dict[str, set[str]] = defaultdict(set)
     for sender, turns_of_sender in results.items():
         for text, _, _, replies in turns_of_sender:
@@ -200,11 +211,34 @@ def test_64_conversations_on_three_servers_one_killed(cluster: Cluster) -> None:
     # Conversations the killed server had went on, on the others, and lost nothing (above).
     assert moved, "no conversation of the killed server went on after the kill"
     assert all(victim.name not in after for after in moved.values()), moved
-    rows = {(r["pxname"], r["svname"]): r for r in cluster.stats()}
-    assert rows[("conversation", victim.name)]["status"].startswith("DOWN")
+    # HAProxy's statistics: once it had taken the killed server out, the others took every turn,
+    # its conversations' besides their own.
+    rows = conversation_servers(cluster)
+    assert rows[victim.name]["status"].startswith("DOWN")
+    survivors = [n.name for n in cluster.nodes if n is not victim]
+    served_after = sum(int(rows[n]["stot"]) - int(taken_out[n]["stot"]) for n in survivors)
+    sent_after = sum(1 for turns in results.values() for _, at, _, _ in turns if at > down)
+    assert sent_after and served_after >= sent_after, (served_after, sent_after)
     for node in cluster.nodes:
         if node is not victim:
-            assert rows[("conversation", node.name)]["status"].startswith("UP")
+            assert rows[node.name]["status"].startswith("UP")
+
+
+def conversation_servers(cluster: Cluster) -> dict[str, dict[str, str]]:
+    """HAProxy's statistics of the servers of the backend that holds conversations."""
+    return {r["svname"]: r for r in cluster.stats()
+            if r["pxname"] == "conversation" and r["svname"].startswith("rasa")}  # fmt: skip
+
+
+def sessions_once_down(cluster: Cluster, name: str) -> dict[str, dict[str, str]]:
+    """The statistics at the moment HAProxy has taken the server out."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        rows = conversation_servers(cluster)
+        if rows[name]["status"].startswith("DOWN"):
+            return rows
+        time.sleep(0.1)
+    raise AssertionError(f"HAProxy did not take {name} out within 30 s")
 
 
 def test_a_message_into_a_conversation_reaches_its_socket_on_another_server(cluster: Cluster):
