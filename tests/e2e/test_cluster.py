@@ -1,9 +1,9 @@
 """Three Rasa servers behind HAProxy on PostgreSQL and Redis (`make cluster`'s topology, started by
 bot/cluster.py): 64 conversations at once in German and English over REST, with bursts of two
-messages sent at once to one conversation, and the busiest Rasa server SIGKILLed in the middle. Afterwards
-every message of every conversation is in its tracker exactly once and in order, every one was
-answered, each conversation holds its own facts only, and the killed server's conversations
-continued on the others. A client whose request died with the server sends the message again
+messages sent at once to one conversation, and the busiest Rasa server SIGKILLed in the middle.
+Afterwards every message of every conversation is in its tracker exactly once and in order, every
+one was answered, each conversation holds its own facts only, and the killed server's
+conversations continued on the others. A client whose request died with the server sends the message again
 with the same id, as Bot Framework does, and so does one told "please try again"; it is processed
 once (bot/channels/redelivery.py).
 
