@@ -31,7 +31,9 @@ from bot.cluster import Cluster
 from bot.texts import CATALOG
 from tests.e2e.conftest import GERMAN_START, TOKEN, ask, free_port, http
 from tests.e2e.test_load import ENGLISH, GERMAN
+from tests.e2e.test_teams import activity
 from tests.e2e.test_widget_channel import Widget, post_into
+from tests.fake_botframework import FakeBotFramework
 from tests.pg_cluster import PostgresCluster
 
 SERVERS = 3
@@ -57,14 +59,16 @@ def english(revenue: int) -> list[str | tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def cluster(model: Path, pg_cluster: PostgresCluster, tmp_path_factory) -> Iterator[Cluster]:
+def cluster(
+    model: Path, pg_cluster: PostgresCluster, botframework: FakeBotFramework, tmp_path_factory
+) -> Iterator[Cluster]:
     log = tmp_path_factory.mktemp("cluster") / "servers.log"
     with log.open("ab") as output:
         running = Cluster(
             model,
             TOKEN,
             {"DATABASE_URL": pg_cluster.url, "REDIS_URL": "redis://127.0.0.1:6379/0",
-             "BOT_RATE_LIMIT": "off"},
+             "BOT_RATE_LIMIT": "off", **botframework.env()},
             rasa_ports=[free_port() for _ in range(SERVERS)],
             action_ports=[free_port() for _ in range(SERVERS)],
             port=free_port(),
@@ -268,3 +272,39 @@ def test_a_widget_talks_through_haproxy(cluster: Cluster, transport: str) -> Non
         replies = widget.say(text)
         assert confirmed in " ".join(r.get("text") or "" for r in replies), replies
     widget.close()
+
+
+def served_by(cluster: Cluster, path: str, body: dict, token: str | None = None) -> str:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        cluster.base + path, data=json.dumps(body).encode(), method="POST", headers=headers
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 200
+        return response.headers["X-Served-By"]
+
+
+def test_each_conversation_stays_on_one_server(
+    cluster: Cluster, botframework: FakeBotFramework
+) -> None:
+    """Affinity: REST by the body's sender, Teams by the activity's conversation id, each time to
+    the same live server (one message after the other, no load)."""
+    run = uuid.uuid4().hex[:6]
+    servers: dict[str, set[str]] = {}
+    for i in range(8):
+        sender = f"affinity-{run}-{i}"
+        servers[sender] = {
+            served_by(cluster, "/webhooks/rest/webhook", {"sender": sender, "message": text})
+            for text in german(350_000)[:3]
+        }
+    for _ in range(8):
+        user = str(uuid.uuid4())
+        servers[user] = {
+            served_by(cluster, "/webhooks/teams/api/messages",
+                      activity(botframework, user, text), botframework.token())
+            for text in ("Hallo", "Wie viel Umsatz brauchen wir?", "Danke")
+        }  # fmt: skip
+    assert all(len(each) == 1 for each in servers.values()), servers
+    assert len(set().union(*servers.values())) > 1  # and the conversations are spread
