@@ -26,6 +26,8 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.storage.db import make_engine
+
 DEFAULT_FORGET_ACTION = "action_forget_conversation"
 # Far more bot messages than one turn of ours sends.
 MAX_ANSWERS = 50
@@ -38,11 +40,12 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         names = [forget_action] if isinstance(forget_action, str) else list(forget_action)
         self.forget_actions = frozenset(names)
         super().__init__(*args, **kwargs)
-        # Rasa's engine keeps pooled connections that a database restart has closed, so the first
-        # turns after the database is back would fail; test each connection before use instead.
+        # The product's engine settings instead of Rasa's: PostgreSQL connections tested before
+        # use (Rasa's pool keeps connections that a database restart has closed, so the first
+        # turns after it is back would fail), SQLite's connections pooled, WAL and a busy timeout.
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = make_engine(url, future=False, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def ran_forget_action(self, tracker: DialogueStateTracker) -> bool:
