@@ -9,12 +9,12 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
     FACT_SPECS,
-    QUESTION_ORDER,
     current_ruleset,
     evaluate,
     next_fact,
@@ -131,7 +131,15 @@ class ActionValidateSlotMappings(Action):
 
 class ValidateEligibilityForm(FormValidationAction):
     """The form asks exactly what the engine's next_fact says: known, don't-know and irrelevant
-    facts are never asked."""
+    facts are never asked.
+
+    The question is asked here, with the slot it asks for: Rasa's form runs this validation
+    before every question it would ask (at activation, after each answer, and when it continues
+    after an interruption), and asks nothing itself where the domain has no `action_ask_<slot>`
+    or `utter_ask_<slot>`. That saves each form turn a second call to the action server, and the
+    questions stay in the catalog (bot/texts/conversation.yml) rather than being `utter_ask_`
+    responses, which Rasa's validator would report as unused since no story names them.
+    """
 
     def name(self) -> str:
         return "validate_eligibility_form"
@@ -157,36 +165,18 @@ class ValidateEligibilityForm(FormValidationAction):
         accepted = _accepted_offer(tracker)
         if accepted:
             events += [SlotSet(ALSO_CHECKED, accepted), SlotSet(OFFERED, None)]
+        requested = next(
+            (
+                e["value"]
+                for e in events
+                if e.get("event") == "slot" and e["name"] == REQUESTED_SLOT
+            ),
+            None,
+        )
+        if requested:
+            text, buttons = question(requested, conversation_language(tracker))
+            dispatcher.utter_message(text=text, buttons=buttons)
         return events
-
-
-class _AskForFact:
-    """The form's question for one fact: Rasa's form runs `action_ask_<slot>` when it exists.
-
-    The questions live in the catalog (bot/texts/conversation.yml), not as
-    `utter_ask_<slot>` responses: Rasa's validator reports every response that no story or rule
-    names as unused, and a form's questions are never named there. The revenue question also
-    quotes the rule set's window this way.
-    """
-
-    fact = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.fact}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
-    ) -> list[EventType]:
-        text, buttons = question(self.fact, conversation_language(tracker))
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return []
-
-
-# One action class per asked fact (rasa-sdk registers Action subclasses by their name()).
-ASK_ACTIONS = {
-    fact: type(f"ActionAsk_{fact}", (_AskForFact, Action), {"fact": fact})
-    for fact in QUESTION_ORDER
-}
 
 
 class ActionCheckEligibility(Action):

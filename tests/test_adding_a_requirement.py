@@ -64,7 +64,7 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ASK_ACTIONS, ValidateEligibilityForm
+from actions.actions import ValidateEligibilityForm
 from bot.eligibility import Facts, evaluate, render_report
 from bot.nlu.importer import with_engine_facts
 
@@ -87,8 +87,10 @@ out["form_asks"] = asyncio.run(ValidateEligibilityForm().required_slots(
 questions = {{}}
 for lang in ("de", "en"):
     dispatcher = CollectingDispatcher()
-    asking = Tracker("p", {{"language": lang}}, {{}}, [], False, None, {{}}, "action_listen")
-    asyncio.run(ASK_ACTIONS["{FACT}"]().run(dispatcher, asking, domain))
+    asking = Tracker("p", {{**met, "{FACT}": None, "requested_slot": None, "language": lang}},
+                     {{"intent": {{"name": "inform"}}, "entities": [], "text": ""}}, [], False,
+                     None, {{"name": "eligibility_form"}}, "action_listen")
+    asyncio.run(ValidateEligibilityForm().run(dispatcher, asking, domain))
     questions[lang] = dispatcher.messages[0]["text"]
 out["questions"] = questions
 print(json.dumps(out, ensure_ascii=False))

@@ -2,9 +2,9 @@
 the engine's facts, minus one false warning.
 
 The facts are the engine's (`FACT_SPECS`, asked in `QUESTION_ORDER`): each is a slot that
-action_validate_slot_mappings fills, the form asks the askable ones, each through its own
-`action_ask_<fact>`. They are added to domain.yml's domain here rather than listed there, so that
-a new fact is declared once, in bot/eligibility/facts.py.
+action_validate_slot_mappings fills, the form asks the askable ones (its validation action,
+validate_eligibility_form, asks the question). They are added to domain.yml's domain here rather
+than listed there, so that a new fact is declared once, in bot/eligibility/facts.py.
 
 Rasa 3.6 adds every retrieval intent of the NLU data (our `faq`) to the domain itself
 (`ResponsesSyncImporter`) and then warns "The following duplicated intents have been found across
@@ -17,7 +17,7 @@ back: the same domain and the same checks, without the warning.
 
 from __future__ import annotations
 
-from rasa.shared.core.domain import KEY_ACTIONS, KEY_FORMS, KEY_INTENTS, KEY_SLOTS, Domain
+from rasa.shared.core.domain import KEY_FORMS, KEY_INTENTS, KEY_SLOTS, Domain
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers import utils
 from rasa.shared.importers.rasa import RasaFileImporter
@@ -32,7 +32,7 @@ _FACT_SLOT = {"type": "any", "influence_conversation": False, "mappings": [{"typ
 
 
 def with_engine_facts(domain: Domain) -> Domain:
-    """`domain` with a slot per fact, the form over the asked facts and their ask actions."""
+    """`domain` with a slot per fact and the form over the asked facts."""
     data = domain.as_dict()
     taken = (set(data.get(KEY_SLOTS, {})) & set(FACT_SPECS)) | (
         set(data.get(KEY_FORMS, {})) & {FORM}
@@ -41,7 +41,6 @@ def with_engine_facts(domain: Domain) -> Domain:
         raise ValueError(f"domain.yml must not declare what the engine declares: {sorted(taken)}")
     data[KEY_SLOTS] = {**{fact: dict(_FACT_SLOT) for fact in FACT_SPECS}, **data.get(KEY_SLOTS, {})}
     data[KEY_FORMS] = {**data.get(KEY_FORMS, {}), FORM: {"required_slots": list(QUESTION_ORDER)}}
-    data[KEY_ACTIONS] = [*data.get(KEY_ACTIONS, []), *(f"action_ask_{f}" for f in QUESTION_ORDER)]
     return Domain.from_dict(data)
 
 

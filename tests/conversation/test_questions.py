@@ -1,5 +1,6 @@
-"""The form's questions: one `action_ask_<fact>` per asked fact, in the conversation's language, with
-answer buttons; the domain asks through them and has no `utter_ask_<fact>` responses."""
+"""The form's questions: asked by the form's validation action with the slot it requests, in the
+conversation's language, with answer buttons; the domain has no `action_ask_<fact>` or
+`utter_ask_<fact>` through which Rasa's form would ask a second time."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
-from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ASK_ACTIONS
+from actions.actions import ValidateEligibilityForm
 from bot.conversation.texts import question
 from bot.eligibility import FACT_SPECS, QUESTION_ORDER, current_ruleset
 from bot.nlu.importer import with_engine_facts
@@ -23,18 +24,13 @@ DOMAIN = with_engine_facts(Domain.load(str(ROOT / "domain.yml"))).as_dict()
 YES_NO = [f for f in QUESTION_ORDER if FACT_SPECS[f].kind == "bool"]
 
 
-def test_the_form_asks_every_fact_through_its_own_action():
+def test_the_form_covers_every_asked_fact_and_rasa_has_no_question_of_its_own_to_ask():
     assert DOMAIN["forms"]["eligibility_form"]["required_slots"] == list(QUESTION_ORDER)
     for fact in QUESTION_ORDER:
-        assert f"action_ask_{fact}" in DOMAIN["actions"]
+        assert f"action_ask_{fact}" not in DOMAIN["actions"]
+        assert f"action_ask_eligibility_form_{fact}" not in DOMAIN["actions"]
         assert f"utter_ask_{fact}" not in DOMAIN["responses"]
-
-
-def test_the_action_server_registers_every_question():
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    assert {f"action_ask_{fact}" for fact in QUESTION_ORDER} <= set(executor.actions)
-    assert not [name for name in executor.actions if name == "action_ask_"]
+        assert f"utter_ask_eligibility_form_{fact}" not in DOMAIN["responses"]
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -68,23 +64,48 @@ def test_the_revenue_question_quotes_the_rule_sets_window():
     assert f"over the last {months} months" in question("csp_revenue_usd", "en")[0]
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
-def test_the_ask_action_sends_the_question_with_its_buttons(lang):
-    tracker = Tracker(
+def _form_tracker(slots: dict, latest_action: str = "action_listen") -> Tracker:
+    return Tracker(
         sender_id="partner-1",
-        slots={"language": lang},
-        latest_message={},
+        slots={"requested_slot": None, **slots},
+        latest_message={"intent": {"name": "inform"}, "entities": [], "text": ""},
         events=[],
         paused=False,
         followup_action=None,
         active_loop={"name": "eligibility_form"},
-        latest_action_name="validate_eligibility_form",
+        latest_action_name=latest_action,
     )
+
+
+def _validate(tracker: Tracker) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
-    action = ASK_ACTIONS["signing_authority"]()
-    assert action.name() == "action_ask_signing_authority"
-    assert asyncio.run(action.run(dispatcher, tracker, DOMAIN)) == []
+    events = asyncio.run(ValidateEligibilityForm().run(dispatcher, tracker, DOMAIN))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_validation_asks_the_slot_it_requests_with_its_buttons(lang):
+    known = {"indirect_months": 14, "csp_revenue_usd": 350000, "partner_id_active": True}
+    events, messages = _validate(_form_tracker({**known, "language": lang}))
+    requested = [
+        e["value"] for e in events if e["event"] == "slot" and e["name"] == "requested_slot"
+    ]
+    assert requested == ["signing_authority"]
     text, buttons = question("signing_authority", lang)
-    (message,) = dispatcher.messages
+    (message,) = messages
     assert message["text"] == text
     assert message["buttons"] == buttons
+
+
+def test_coming_back_after_an_interruption_asks_again():
+    # Rasa runs the validation with no new slots when the form continues after a FAQ answer.
+    slots = {"indirect_months": 14, "requested_slot": "csp_revenue_usd", "language": "de"}
+    _, messages = _validate(_form_tracker(slots, latest_action="utter_faq"))
+    assert [m["text"] for m in messages] == [question("csp_revenue_usd", "de")[0]]
+
+
+def test_nothing_is_asked_when_the_engine_needs_no_more_facts():
+    known = {fact: "dont_know" for fact in QUESTION_ORDER}  # answered, if not known: never asked
+    events, messages = _validate(_form_tracker({**known, "language": "en"}))
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None} in events
+    assert messages == []

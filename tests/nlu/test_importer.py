@@ -61,4 +61,4 @@ def test_every_fact_is_a_slot_and_the_form_asks_them_in_the_engines_order():
     domain = _importer(yaml.safe_load(CONFIG.read_text("utf-8"))).get_domain()
     assert set(FACT_SPECS) <= {slot.name for slot in domain.slots}
     assert domain.required_slots_for_form("eligibility_form") == list(QUESTION_ORDER)
-    assert {f"action_ask_{fact}" for fact in QUESTION_ORDER} <= set(domain.user_actions)
+    assert not [name for name in domain.user_actions if name.startswith("action_ask_")]
