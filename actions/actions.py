@@ -7,7 +7,14 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    EventType,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
@@ -29,6 +36,8 @@ from bot.storage.report import render_assessment, render_forgotten
 from bot.texts import render_text
 
 logger = logging.getLogger(__name__)
+
+ACTION_LISTEN = "action_listen"
 
 
 def conversation_language(tracker: Tracker) -> str:
@@ -88,7 +97,7 @@ class ActionSessionStart(Action):
         }
         latest.update(response_slots())
         carried = [SlotSet(key, value) for key, value in latest.items()]
-        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
+        return [SessionStarted(), *carried, ActionExecuted(ACTION_LISTEN)]
 
 
 class ActionValidateSlotMappings(Action):
@@ -176,6 +185,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if requested:
             text, buttons = question(requested, conversation_language(tracker))
             dispatcher.utter_message(text=text, buttons=buttons)
+            # A form that has asked waits for the answer: Rasa's rules predict exactly that, but
+            # only after running every policy again (TED's network included) for it.
+            events.append(FollowupAction(ACTION_LISTEN))
         return events
 
 

@@ -91,6 +91,8 @@ def test_the_validation_asks_the_slot_it_requests_with_its_buttons(lang):
         e["value"] for e in events if e["event"] == "slot" and e["name"] == "requested_slot"
     ]
     assert requested == ["signing_authority"]
+    # Then it waits for the answer without Rasa predicting that again.
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
     text, buttons = question("signing_authority", lang)
     (message,) = messages
     assert message["text"] == text
