@@ -33,7 +33,7 @@ def _wrap(handle_message: Any) -> Any:
     @functools.wraps(handle_message)
     async def handle_message_once(self: MessageProcessor, message: UserMessage) -> Any:
         store = _answers_store(self)
-        answers = store.answers_to(message.sender_id, message.message_id) if store else None
+        answers = await store.answers_to(message.sender_id, message.message_id) if store else None
         if answers is None:
             return await handle_message(self, message)
         logger.info("%s: a redelivered message got its first answers", message.input_channel)

@@ -12,13 +12,21 @@ endpoints.yml:
       type: bot.storage.tracker_store.ForgettingSQLTrackerStore
       url: ${DATABASE_URL}
       forget_action: action_forget_conversation   # the action that has called forget()
+
+Rasa's SQL store does its database work inside `async def` methods without awaiting it, so every
+read and commit stops the server's one event loop, and with it every other conversation, until the
+database answers (a commit waits for the disk: 3 to 10 ms here). This store does that work on
+worker threads instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -31,6 +39,22 @@ from bot.storage.db import make_engine
 DEFAULT_FORGET_ACTION = "action_forget_conversation"
 # Far more bot messages than one turn of ours sends.
 MAX_ANSWERS = 50
+# Database calls at once per server: more than the turns an event loop keeps in flight between
+# two database calls, few enough not to crowd SQLite's single writer.
+DATABASE_THREADS = 4
+
+T = TypeVar("T")
+
+
+def _finish(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never suspends (Rasa's SQL store's methods are blocking code
+    under `async def`), run in the calling thread."""
+    try:
+        coroutine.send(None)
+    except StopIteration as finished:
+        return finished.value
+    coroutine.close()
+    raise RuntimeError("the tracker store awaited something where it was expected to block")
 
 
 class ForgettingSQLTrackerStore(SQLTrackerStore):
@@ -47,6 +71,13 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = make_engine(url, future=False, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self._database_threads = ThreadPoolExecutor(DATABASE_THREADS, "tracker-store")
+
+    async def _off_the_loop(self, blocking: Any, *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._database_threads, functools.partial(blocking, *args)
+        )
 
     def ran_forget_action(self, tracker: DialogueStateTracker) -> bool:
         # Only the turn that ran it can show it: its events are never stored, so a later turn's
@@ -56,19 +87,35 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
             for event in tracker.events
         )
 
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        parent = super()._retrieve
+        return await self._off_the_loop(
+            lambda: _finish(parent(sender_id, fetch_events_from_all_sessions))
+        )
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if not self.ran_forget_action(tracker):
-            await super().save(tracker)
-            return
+        # The caller holds the conversation's lock: nothing else changes this tracker meanwhile.
+        if self.ran_forget_action(tracker):
+            await self._off_the_loop(self._forget, tracker.sender_id)
+        elif self.event_broker is not None:
+            await super().save(tracker)  # streams to the broker, whose client belongs to the loop
+        else:
+            parent = super().save
+            await self._off_the_loop(lambda: _finish(parent(tracker)))
+
+    def _forget(self, sender_id: str) -> None:
         with self.session_scope() as session:
-            session.execute(
-                sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == tracker.sender_id)
-            )
+            session.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id))
             session.commit()
 
-    def answers_to(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+    async def answers_to(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
         """The bot's answers to the conversation's user message `message_id` as Rasa's message
         dicts (text, buttons, custom, ...), or None if the conversation holds no such message."""
+        return await self._off_the_loop(self._answers_to_blocking, sender_id, message_id)
+
+    def _answers_to_blocking(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
         # Rasa stores each event as json.dumps(event.as_dict()): the id appears as written here.
         needle = '"message_id": ' + json.dumps(message_id)
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
