@@ -6,14 +6,13 @@ ratios stay comparable across machines. Both bots run on free loopback ports (ou
 server and a scratch SQLite database) and are driven over the REST channel by Locust, in a process
 of its own (Locust patches with gevent), at 1, 8 and 32 users for BENCH_SECONDS (default 20) per
 level and bot, in BENCH_ROUNDS (default 4) stretches, the bots taking turns stretch by stretch.
-Each user talks without pause, one whole
-conversation after the other under a new sender id: ours alternate German and English, state facts
-up front, answer the form's questions, ask a FAQ question in between and end in the verdict; the
-moodbot's follow its stories. A turn is one REST POST. Measured per bot and level: turn latency,
-turns per second, failures (an error, or a conversation without its ending), CPU seconds per turn
-of the server processes, peak RSS of each server process with its children. Targets are printed
-next to the ratios; nothing here fails a build. Figures: results/bench_conversation.json, the
-servers' output: results/bench_conversation.log.
+Each user talks without pause, one whole conversation after the other under a new sender id: ours
+alternate German and English, state facts up front, answer the form's questions, ask a FAQ question
+in between and end in the verdict; the moodbot's follow its stories. A turn is one REST POST.
+Measured per bot and level: turn latency, turns per second, failures (an error, or a conversation
+without its ending), CPU seconds per turn of the server processes, peak RSS of each server process
+with its children. Targets are printed next to the ratios; nothing here fails a build. Figures:
+results/bench_conversation.json, the servers' output: results/bench_conversation.log.
 
 `--profile` profiles turns of ours instead: the Rasa server runs under pyinstrument, which records
 only while a few whole conversations are held one after the other (start-up is left out).

@@ -25,7 +25,7 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         if sqlite_file:
             # SQLAlchemy 1.4 opens and closes a file's connection for every session (NullPool);
             # closing the last connection of a WAL database checkpoints and removes its log, which
-            # was a fifth of a conversation turn. A pool keeps them open (2.0's default); the pool
+            # was an eighth of a conversation turn. A pool keeps them open (2.0's default); the pool
             # hands each connection to one thread at a time, so sqlite3's same-thread check is moot.
             kwargs.setdefault("poolclass", QueuePool)
             connect_args["check_same_thread"] = False

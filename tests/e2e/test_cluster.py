@@ -74,14 +74,13 @@ def cluster(
     cluster_botframework: FakeBotFramework,
     tmp_path_factory,
 ) -> Iterator[Cluster]:
-    botframework = cluster_botframework
     log = tmp_path_factory.mktemp("cluster") / "servers.log"
     with log.open("ab") as output:
         running = Cluster(
             model,
             TOKEN,
             {"DATABASE_URL": pg_cluster.url, "REDIS_URL": "redis://127.0.0.1:6379/0",
-             "BOT_RATE_LIMIT": "off", **botframework.env()},
+             "BOT_RATE_LIMIT": "off", **cluster_botframework.env()},
             rasa_ports=[free_port() for _ in range(SERVERS)],
             action_ports=[free_port() for _ in range(SERVERS)],
             port=free_port(),
@@ -304,7 +303,6 @@ def test_each_conversation_stays_on_one_server(
 ) -> None:
     """Affinity: REST by the body's sender, Teams by the activity's conversation id, each time to
     the same live server (one message after the other, no load)."""
-    botframework = cluster_botframework
     run = uuid.uuid4().hex[:6]
     servers: dict[str, set[str]] = {}
     for i in range(8):
@@ -317,7 +315,7 @@ def test_each_conversation_stays_on_one_server(
         user = str(uuid.uuid4())
         servers[user] = {
             served_by(cluster, "/webhooks/teams/api/messages",
-                      activity(botframework, user, text), botframework.token())
+                      activity(cluster_botframework, user, text), cluster_botframework.token())
             for text in ("Hallo", "Wie viel Umsatz brauchen wir?", "Danke")
         }  # fmt: skip
     assert all(len(each) == 1 for each in servers.values()), servers
