@@ -20,6 +20,8 @@ from pathlib import Path
 
 import jwt
 
+from bot.channels.owners import WIDGET_PREFIX
+
 SECRET_ENV = "BOT_WIDGET_SECRET"
 SECRET_FILE = Path(__file__).resolve().parents[3] / "var" / "widget_secret"
 ALGORITHM = "HS256"
@@ -27,7 +29,7 @@ ISSUER = "csp-direct-bill-assistant/widget"
 # A conversation can be resumed for this long after it was started.
 TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600
 CONVERSATION_ID_BYTES = 16  # 128 bits
-SENDER_PREFIX = "widget-"
+SENDER_PREFIX = WIDGET_PREFIX
 
 
 def widget_secret(environ: Mapping[str, str] | None = None) -> str:
