@@ -37,7 +37,14 @@ from pathlib import Path
 import psutil
 
 # Nothing above imports ssl: the Locust driver (--drive) patches with gevent after these imports.
-from bot.serve import ROOT, ensure_model, quiet_env, start_action_server, start_servers
+from bot.serve import (
+    ROOT,
+    ensure_model,
+    quiet_env,
+    server_env,
+    start_action_server,
+    start_servers,
+)
 
 LEVELS = (1, 8, 32)
 TARGET_USERS = 8
@@ -226,6 +233,7 @@ def start_ours(tmp: str, env: dict, profile_to: str | None = None) -> Bot:
         servers = start_servers(model, token, port, action_port, env=env)
         rasa, actions = servers.rasa_server, servers.action_server
     else:  # start_servers' command, in this module's profiling wrapper
+        env = server_env(dict(env), token, action_port)
         actions = start_action_server(env, action_port)
         command = [
             sys.executable, "-m", "bench.conversation", "--profiled-server", profile_to,

@@ -35,6 +35,7 @@ from bot.serve import (
     ensure_model,
     quiet_env,
     run_in_foreground,
+    server_env,
     start_action_server,
     start_rasa_server,
 )
@@ -192,6 +193,7 @@ class Cluster:
                 f"not {shown_url(self.env['DATABASE_URL'])}"
             )
         self.env["REDIS_URL"] = self.env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL
+        server_env(self.env, self.token, self.action_ports[0])  # one action-server secret for all
         migrate.upgrade(self.env["DATABASE_URL"])  # once, before any server starts
         self.nodes = [
             Node(i, rasa, action)
@@ -222,9 +224,9 @@ class Cluster:
         return self
 
     def start_node(self, node: Node, wait: bool = True) -> None:
-        env = dict(self.env)
+        env = server_env(dict(self.env), self.token, node.action_port)
         node.actions = start_action_server(env, node.action_port, self.output, migrated=True)
-        node.rasa = start_rasa_server(self.model, self.token, node.rasa_port, env, self.output)
+        node.rasa = start_rasa_server(self.model, node.rasa_port, env, self.output)
         if wait:
             self.wait_until_ready(node)
 
@@ -236,7 +238,10 @@ class Cluster:
 
     def restart(self, node: Node) -> None:
         node.rasa = start_rasa_server(
-            self.model, self.token, node.rasa_port, {**self.env, **_action_url(node)}, self.output
+            self.model,
+            node.rasa_port,
+            server_env(dict(self.env), self.token, node.action_port),
+            self.output,
         )
         self.wait_until_ready(node)
 
@@ -289,10 +294,6 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _action_url(node: Node) -> dict[str, str]:
-    return {"ACTION_SERVER_URL": f"http://127.0.0.1:{node.action_port}/webhook"}
 
 
 def _ok(url: str) -> bool:

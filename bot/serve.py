@@ -110,37 +110,59 @@ class Servers:
                 process.kill()
 
 
+# The largest request body any server reads (Sanic's own default is 100 MB, read before any check):
+# a message at the guard's length limit, JSON-escaped, is far below it. HAProxy caps the same.
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+def action_server_command(port: int) -> list[str]:
+    """The action server on loopback, answering only the shared secret (bot/action_server.py)."""
+    return [sys.executable, "-m", "bot.action_server", "--port", str(port)]
+
+
+def rasa_server_command(model: Path, port: int, interface: str = "0.0.0.0") -> list[str]:
+    """The Rasa server; the API token travels in the environment (bot/rasa_server.py)."""
+    return [
+        sys.executable, "-m", "bot.rasa_server", "--model", str(model), "--port", str(port),
+        "--interface", interface, "--enable-api",
+        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+    ]  # fmt: skip
+
+
+def server_env(env: dict[str, str], token: str, action_port: int) -> dict[str, str]:
+    """`env` completed with what both servers read: the database, the action server's URL and
+    shared secret (generated once per `env`, so a restarted server keeps talking to the other),
+    the API token and the request size limit. Changes `env` and returns it."""
+    from bot.storage import database_url
+
+    env["DATABASE_URL"] = database_url(env)
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    env.setdefault("REDIS_URL", "")  # endpoints.yml's lock store: empty means one server
+    if not env.get("BOT_ACTION_SERVER_TOKEN", "").strip():
+        env["BOT_ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)
+    env["BOT_API_TOKEN"] = token
+    env["SANIC_REQUEST_MAX_SIZE"] = str(MAX_REQUEST_BYTES)
+    return env
+
+
 def start_action_server(
     env: dict[str, str], port: int, output: IO | None = None, migrated: bool = False
 ) -> subprocess.Popen:
-    """The action server on the database, migrated first unless `migrated`; `env` gains the URLs
-    the Rasa side needs. `output`: where both servers write their log (default: this process's
-    stdout and stderr)."""
-    from bot.storage import database_url, migrate
+    """The action server on the database, migrated first unless `migrated`; `env` must have been
+    completed by `server_env`. `output`: where the server writes its log (default: this
+    process's stdout and stderr)."""
+    from bot.storage import migrate
 
-    env["DATABASE_URL"] = database_url(env)
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{port}/webhook"
-    env.setdefault("REDIS_URL", "")  # endpoints.yml's lock store: empty means one server
     if not migrated:
         migrate.upgrade(env["DATABASE_URL"])
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
-    return subprocess.Popen(command, cwd=ROOT, env=env, **_log_to(output))
+    return subprocess.Popen(action_server_command(port), cwd=ROOT, env=env, **_log_to(output))
 
 
 def start_rasa_server(
-    model: Path, token: str, port: int, env: dict[str, str], output: IO | None = None
+    model: Path, port: int, env: dict[str, str], output: IO | None = None
 ) -> subprocess.Popen:
-    """The Rasa server; `env` holds the URLs start_action_server put there."""
-    return subprocess.Popen(
-        [
-            sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(port),
-            "--enable-api", "--auth-token", token,
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-        ],
-        cwd=ROOT,
-        env=env,
-        **_log_to(output),
-    )  # fmt: skip
+    """The Rasa server; `env` completed by `server_env`."""
+    return subprocess.Popen(rasa_server_command(model, port), cwd=ROOT, env=env, **_log_to(output))
 
 
 def _log_to(output: IO | None) -> dict[str, Any]:
@@ -156,15 +178,15 @@ def start_servers(
     output: IO | None = None,
 ) -> Servers:
     """Both servers on one database, whose schema is migrated first."""
-    env = {**quiet_env(), **(env or {})}
+    env = server_env({**quiet_env(), **(env or {})}, token, action_port)
     action_server = start_action_server(env, action_port, output)
-    rasa_server = start_rasa_server(model, token, rasa_port, env, output)
+    rasa_server = start_rasa_server(model, rasa_port, env, output)
     return Servers(action_server, rasa_server)
 
 
 def shell(model: Path, action_port: int = 5055) -> int:
     """A terminal chat: the action server in the background, `rasa shell` in the foreground."""
-    env = quiet_env()
+    env = server_env(quiet_env(), api_token()[0], action_port)
     actions = start_action_server(env, action_port)
     try:
         command = [

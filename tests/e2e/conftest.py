@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.serve import Servers, quiet_env, start_action_server, start_rasa_server
+from bot.serve import Servers, quiet_env, server_env, start_action_server, start_rasa_server
 
 TOKEN = "e2e-" + uuid.uuid4().hex
 
@@ -68,11 +68,13 @@ class Assistant:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def start(self) -> Assistant:
-        self._env = {**quiet_env(), **self.env, "DATABASE_URL": self.database_url}
+        self._env = server_env(
+            {**quiet_env(), **self.env, "DATABASE_URL": self.database_url}, TOKEN, self.action_port
+        )
         self._output = self.log.open("ab") if self.log else None
         self.servers = Servers(
             start_action_server(self._env, self.action_port, self._output),
-            start_rasa_server(self.model, TOKEN, self.rasa_port, self._env, self._output),
+            start_rasa_server(self.model, self.rasa_port, self._env, self._output),
         )
         try:
             self._wait_until_ready()
@@ -96,7 +98,7 @@ class Assistant:
     def restart_rasa_server(self, env: dict[str, str] | None = None) -> None:
         """The Rasa server started again, with `env` added to its environment for this start."""
         self.servers.rasa_server = start_rasa_server(
-            self.model, TOKEN, self.rasa_port, {**self._env, **(env or {})}, self._output
+            self.model, self.rasa_port, {**self._env, **(env or {})}, self._output
         )
         self._wait_until_ready()
 
