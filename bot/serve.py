@@ -32,7 +32,7 @@ def api_token() -> tuple[str, str]:
         return token, "BOT_API_TOKEN"
     if TOKEN_FILE.exists():
         return TOKEN_FILE.read_text("utf-8").strip(), str(TOKEN_FILE)
-    VAR.mkdir(exist_ok=True)
+    VAR.mkdir(mode=0o700, exist_ok=True)
     token = secrets.token_urlsafe(32)
     TOKEN_FILE.touch(mode=0o600)
     TOKEN_FILE.write_text(token + "\n", "utf-8")

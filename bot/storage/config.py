@@ -27,7 +27,9 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
 
     Resolving against the root (not the working directory) makes the Rasa server, the action
     server and the CLI open the same file wherever they are started from. The SQLite file's
-    directory is created, so a fresh clone needs no set-up step for it.
+    directory is created, so a fresh clone needs no set-up step for it. The file is readable by
+    its owner only (partners' data; SQLite gives its -wal and -shm files the same mode), and so
+    is a folder it creates.
     """
     environ = os.environ if environ is None else environ
     raw = (environ.get(DATABASE_URL_ENV) or "").strip() or DEFAULT_DATABASE_URL
@@ -36,9 +38,21 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
         path = Path(url.database)
         if not path.is_absolute():
             path = ROOT / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        owner_only(path)
         url = url.set(database=str(path))
     return url.render_as_string(hide_password=False)
+
+
+def owner_only(path: Path) -> None:
+    """`path` (a file, created empty when missing) readable by its owner only, a file made before
+    this was so tightened; a missing folder is created for the owner only (an existing one, which
+    may be shared like /tmp, is left as it is)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    for companion in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if companion.exists():
+            companion.chmod(0o600)
 
 
 def shown_url(url: str | URL) -> str:

@@ -35,6 +35,9 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         # the pool; test each before use.
         kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("future", True)
+    # A failed statement's error would otherwise carry its parameters (partners' messages) into
+    # every log that records it.
+    kwargs["hide_parameters"] = True
     engine = create_engine(url, **kwargs)
     if sqlite_file:
         event.listen(engine, "connect", _sqlite_wal)
