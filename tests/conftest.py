@@ -77,3 +77,24 @@ def pg_assistant(
     running = Assistant(pg_cluster.url, model, env=env, log=pg_log).start()
     yield running
     running.stop()
+
+
+REDIS_URL = os.environ.get("BOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis, skipped where none answers (BOT_TEST_REQUIRE_REDIS=1 makes that a
+    failure, for CI). Tests keep to keys under a prefix of their own."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("BOT_TEST_REQUIRE_REDIS") == "1":
+            raise
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
+    finally:
+        client.close()
+    return REDIS_URL

@@ -4,9 +4,14 @@ part behind the turn fails, so that a user never meets silence or a server error
 - A message longer than `BOT_MAX_MESSAGE_CHARS` (default 10,000) is answered with a clear refusal
   and goes no further: not to the NLU, not into the tracker.
 - Lone surrogates and NULs, which JSON carries and no database holds, are taken out of the text.
-- A sender faster than `BOT_RATE_LIMIT` ("<messages>/<seconds>", default 12/30; "off" switches it
-  off) gets a polite "one moment" and the message is dropped. A token bucket per sender: bursts
-  up to the limit pass, then one message per seconds/messages.
+- A conversation faster than `BOT_RATE_LIMIT` ("<messages>/<seconds>", default 12/30; "off"
+  switches it off), or a source faster than `BOT_SOURCE_RATE_LIMIT` (default 60/30: a client's
+  address, a widget socket, a Teams user, whatever conversation ids it uses; loopback is the
+  operator's own machine and is not limited by address) gets a polite "one moment" and the
+  message is dropped. Token buckets: bursts up to the limit pass, then one message per
+  seconds/messages. Every message counts, an over-long one too. With REDIS_URL the buckets are
+  shared by every server of a cluster (one atomic script per message); without it, or while Redis
+  fails, they are the server's own.
 - A turn longer than `BOT_TURN_TIMEOUT` seconds (default 30; Rasa itself waits 5 minutes for a
   hanging action server) is cancelled and answered as temporarily unavailable; nothing of it is
   stored, the conversation stays as it was before the message.
@@ -35,7 +40,7 @@ import os
 import re
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +58,9 @@ DEFAULT_RATE_LIMIT = "12/30"
 DEFAULT_TURN_SECONDS = 30.0
 # The tracker store's sender_id column holds 255 characters.
 MAX_SENDER_CHARS = 255
-# Senders whose buckets are remembered; the least recently seen are forgotten first.
-MAX_TRACKED_SENDERS = 100_000
+DEFAULT_SOURCE_RATE_LIMIT = "60/30"
+# Buckets remembered in memory; the least recently used are forgotten first.
+MAX_TRACKED_BUCKETS = 100_000
 # A language guess reads no more of a refused text than this.
 _LANGUAGE_SAMPLE_CHARS = 2_000
 
@@ -85,13 +91,32 @@ def storable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text).replace("\x00", "")
 
 
+def _parse_rate(env: dict[str, str], name: str, default: str) -> tuple[int | None, float]:
+    raw = env.get(name, "").strip() or default
+    if raw.lower() == "off":
+        return None, 1.0
+    try:
+        messages, seconds = raw.split("/")
+        count, period = int(messages), float(seconds)
+    except ValueError:
+        count, period = 0, 0.0
+    if count < 1 or not (0 < period < math.inf):
+        raise SettingError(
+            f"{name} must be '<messages>/<seconds>' (e.g. {default}) or 'off', not {raw!r}"
+        )
+    return count, period
+
+
 @dataclass(frozen=True)
 class Limits:
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
-    # None: no rate limit.
+    # None: no rate limit per conversation.
     rate_messages: int | None = 12
     rate_seconds: float = 30.0
     turn_seconds: float = DEFAULT_TURN_SECONDS
+    # None: no rate limit per source (address, socket, Teams user).
+    source_rate_messages: int | None = 60
+    source_rate_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Limits:
@@ -112,58 +137,135 @@ class Limits:
             turn_seconds = 0.0
         if not (0 < turn_seconds < math.inf):
             raise SettingError(f"BOT_TURN_TIMEOUT must be a number of seconds, not {raw_turn!r}")
-        raw_rate = env.get("BOT_RATE_LIMIT", "").strip() or DEFAULT_RATE_LIMIT
-        if raw_rate.lower() == "off":
-            return cls(max_chars, None, turn_seconds=turn_seconds)
-        try:
-            messages, seconds = raw_rate.split("/")
-            rate_messages, rate_seconds = int(messages), float(seconds)
-        except ValueError:
-            rate_messages, rate_seconds = 0, 0.0
-        if rate_messages < 1 or not (0 < rate_seconds < math.inf):
-            raise SettingError(
-                f"BOT_RATE_LIMIT must be '<messages>/<seconds>' (e.g. 12/30) or 'off', "
-                f"not {raw_rate!r}"
-            )
-        return cls(max_chars, rate_messages, rate_seconds, turn_seconds)
+        rate = _parse_rate(env, "BOT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+        source_rate = _parse_rate(env, "BOT_SOURCE_RATE_LIMIT", DEFAULT_SOURCE_RATE_LIMIT)
+        return cls(max_chars, *rate, turn_seconds, *source_rate)
+
+    def checks(self, sender: str, sources: Sequence[str] = ()) -> list[tuple[str, int, float]]:
+        """The buckets a message from `sender` (a conversation) and `sources` takes a token from:
+        (key, capacity, seconds to refill it)."""
+        checks = []
+        if self.rate_messages:
+            checks.append(("conversation:" + sender, self.rate_messages, self.rate_seconds))
+        if self.source_rate_messages:
+            checks += [
+                ("source:" + source, self.source_rate_messages, self.source_rate_seconds)
+                for source in dict.fromkeys(sources)
+            ]
+        return checks
 
 
 @dataclass
 class _Bucket:
     tokens: float
     updated: float
-    language: str | None = None
+
+
+# (key, capacity, seconds for a full refill)
+Check = tuple[str, int, float]
 
 
 class RateLimiter:
-    """A token bucket per sender: `messages` at once, refilled at messages/seconds per second."""
+    """Token buckets in this process: `capacity` at once, refilled in `seconds`."""
 
-    def __init__(self, messages: int, seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.capacity = float(messages)
-        self.refill_per_second = messages / seconds
+    def __init__(
+        self, messages: int = 12, seconds: float = 30, clock: Callable[[], float] = time.monotonic
+    ):
+        self.default = (messages, seconds)
         self._clock = clock
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
-    def allow(self, sender: str) -> bool:
+    def allow(self, key: str) -> bool:
+        return self.allow_all([(key, *self.default)])
+
+    def allow_all(self, checks: Sequence[Check]) -> bool:
+        """Takes a token from every bucket when each has one; else takes none."""
         now = self._clock()
-        bucket = self._buckets.get(sender)
+        buckets = [
+            (self._refilled(key, capacity, seconds, now)) for key, capacity, seconds in checks
+        ]
+        if any(bucket.tokens < 1 for bucket in buckets):
+            return False
+        for bucket in buckets:
+            bucket.tokens -= 1
+        return True
+
+    async def admit(self, checks: Sequence[Check]) -> bool:
+        return self.allow_all(checks)
+
+    def _refilled(self, key: str, capacity: int, seconds: float, now: float) -> _Bucket:
+        bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[sender] = _Bucket(self.capacity, now)
-            while len(self._buckets) > MAX_TRACKED_SENDERS:
+            bucket = self._buckets[key] = _Bucket(float(capacity), now)
+            while len(self._buckets) > MAX_TRACKED_BUCKETS:
                 self._buckets.popitem(last=False)
         else:
-            self._buckets.move_to_end(sender)
+            self._buckets.move_to_end(key)
             elapsed = max(0.0, now - bucket.updated)
-            bucket.tokens = min(self.capacity, bucket.tokens + elapsed * self.refill_per_second)
+            bucket.tokens = min(float(capacity), bucket.tokens + elapsed * capacity / seconds)
             bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            bucket.language = None  # the conversation may have changed language meanwhile
-            return True
-        return False
+        return bucket
 
-    def bucket(self, sender: str) -> _Bucket | None:
-        return self._buckets.get(sender)
+
+# Every bucket of one message in one atomic step, on Redis's clock (the servers' clocks may
+# differ): takes a token from each when all have one. A bucket expires once it would be full.
+_TAKE_TOKENS = """
+local now_t = redis.call('TIME')
+local now = tonumber(now_t[1]) * 1000 + math.floor(tonumber(now_t[2]) / 1000)
+local state = {}
+local allowed = true
+for i, key in ipairs(KEYS) do
+  local capacity = tonumber(ARGV[2 * i - 1])
+  local refill_ms = tonumber(ARGV[2 * i])
+  local stored = redis.call('HMGET', key, 'tokens', 'updated')
+  local tokens = tonumber(stored[1]) or capacity
+  local updated = tonumber(stored[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - updated) * capacity / refill_ms)
+  if tokens < 1 then allowed = false end
+  state[i] = tokens
+end
+if not allowed then return 0 end
+for i, key in ipairs(KEYS) do
+  redis.call('HSET', key, 'tokens', tostring(state[i] - 1), 'updated', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i])) + 1000)
+end
+return 1
+"""
+
+
+class RedisRateLimiter:
+    """The same buckets, shared by every server on one Redis. While Redis fails, the server's
+    own buckets decide (a turn then fails on the conversation lock anyway)."""
+
+    def __init__(
+        self, url: str, fallback: RateLimiter | None = None, prefix: str = "bot:rate:"
+    ) -> None:
+        import redis.asyncio
+
+        self._redis = redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._script = self._redis.register_script(_TAKE_TOKENS)
+        self._fallback = fallback or RateLimiter()
+        self._prefix = prefix
+
+    async def admit(self, checks: Sequence[Check]) -> bool:
+        if not checks:
+            return True
+        import redis.exceptions
+
+        keys = [self._prefix + key for key, _, _ in checks]
+        args = [value for _, capacity, seconds in checks for value in (capacity, seconds * 1000)]
+        try:
+            return bool(await self._script(keys=keys, args=args))
+        except (redis.exceptions.RedisError, OSError) as error:
+            logger.warning("rate limit: Redis unavailable (%s), this server's own buckets decide",
+                           type(error).__name__)  # fmt: skip
+            return self._fallback.allow_all(checks)
+
+
+def rate_limiter(env: dict[str, str] | None = None) -> RateLimiter | RedisRateLimiter:
+    """Shared across servers where REDIS_URL names a Redis, else this process's own."""
+    url = ((os.environ if env is None else env).get("REDIS_URL") or "").strip()
+    return RedisRateLimiter(url) if url else RateLimiter()
 
 
 # The failures Rasa logged during the current turn; None outside a guarded turn.
@@ -238,25 +340,30 @@ def tracker_language(agent: Any) -> LanguageLookup | None:
 class Guard:
     """One per channel; its counters add up what it refused and what failed behind it."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        limiter: RateLimiter | RedisRateLimiter | None = None,
+    ) -> None:
         self.limits = limits or Limits.from_env()
-        self.rate = (
-            RateLimiter(self.limits.rate_messages, self.limits.rate_seconds)
-            if self.limits.rate_messages
-            else None
-        )
+        self.limiter = limiter or (rate_limiter() if limits is None else RateLimiter())
         self.counts: Counter[str] = Counter()
+        # The language of the latest refusal per conversation: a flood of refusals reads the
+        # tracker once.
+        self._refusal_language: OrderedDict[str, str] = OrderedDict()
         _listen_for_action_failures()
         action_responses.install()
         event_types.install()
         redelivery.install()
 
-    def refusal(self, sender: str, text: str) -> str | None:
-        """Why a message must not be processed ("too_long", "rate_limited"), or None."""
+    async def refusal(self, sender: str, text: str, sources: Sequence[str] = ()) -> str | None:
+        """Why a message must not be processed ("rate_limited", "too_long"), or None. The rate
+        comes first: an over-long message costs a token like any other."""
+        if not await self.limiter.admit(self.limits.checks(sender, sources)):
+            return RATE_LIMITED
+        self._refusal_language.pop(sender, None)  # the language may have changed meanwhile
         if len(text) > self.limits.max_message_chars:
             return TOO_LONG
-        if self.rate is not None and not self.rate.allow(sender):
-            return RATE_LIMITED
         return None
 
     def _count(self, what: str, channel: str, detail: str = "") -> None:
@@ -273,14 +380,15 @@ class Guard:
         self, message: UserMessage, lookup: LanguageLookup | None, locale: str | None = None
     ) -> str:
         """The conversation's language for an answer the conversation itself did not give."""
-        bucket = self.rate.bucket(message.sender_id) if self.rate else None
-        if bucket is not None and bucket.language:
-            return bucket.language  # a flood of refusals reads the tracker once
+        known = self._refusal_language.get(message.sender_id)
+        if known:
+            return known
         current = await lookup(message.sender_id) if lookup else None
         decision = detect((message.text or "")[:_LANGUAGE_SAMPLE_CHARS], current, locale)
         lang = conversation_language(decision, current, DEFAULT_LANGUAGE)
-        if bucket is not None:
-            bucket.language = lang
+        self._refusal_language[message.sender_id] = lang
+        while len(self._refusal_language) > MAX_TRACKED_BUCKETS:
+            self._refusal_language.popitem(last=False)
         return lang
 
     async def turn(
@@ -290,12 +398,14 @@ class Guard:
         agent: Any = None,
         locale: str | None = None,
         answer: Callable[[str], Awaitable[None]] | None = None,
+        sources: Sequence[str] = (),
     ) -> str | None:
         """Refuses the message or lets Rasa handle it. A refusal or a failure behind the turn is
         answered by `answer(code)` where the channel has its own way (the widget's error event),
         else with the guard's text on `message.output_channel`. `agent`: Rasa's agent
-        (`app.ctx.agent`), for the conversation's language and its storage errors. Returns the
-        code, or None."""
+        (`app.ctx.agent`), for the conversation's language and its storage errors. `sources`:
+        who sent it beyond the conversation (e.g. "address:192.0.2.7"), each rate-limited too.
+        Returns the code, or None."""
         lookup = tracker_language(agent)
         strict_storage(agent)
         if answer is None:
@@ -305,7 +415,7 @@ class Guard:
 
         channel = message.input_channel or "channel"
         text = message.text = storable(message.text or "")
-        refused = self.refusal(message.sender_id, text)
+        refused = await self.refusal(message.sender_id, text, sources)
         if refused:
             self._count(
                 refused, channel, f" ({len(text)} characters)" if refused == TOO_LONG else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 
 import pytest
 import sqlalchemy.exc
@@ -17,10 +18,12 @@ from bot.channels.guard import (
     Guard,
     Limits,
     RateLimiter,
+    RedisRateLimiter,
     SettingError,
     storable,
 )
 from bot.channels.rest import BadRequest, parse_body, rest_enabled
+from tests.e2e.conftest import free_port
 
 
 class Clock:
@@ -273,3 +276,65 @@ def test_the_rest_channel_has_an_off_switch() -> None:
     assert rest_enabled({}) and rest_enabled({"BOT_REST_CHANNEL": "on"})
     assert not rest_enabled({"BOT_REST_CHANNEL": "off"})
     assert not rest_enabled({"BOT_REST_CHANNEL": " OFF "})
+
+
+def test_a_source_is_limited_whatever_conversation_ids_it_uses() -> None:
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    limits = Limits(10_000, 12, 30, source_rate_messages=5, source_rate_seconds=30)
+    admitted = [
+        limiter.allow_all(limits.checks(f"new-sender-{n}", ["address:192.0.2.7"])) for n in range(7)
+    ]
+    assert admitted == [True] * 5 + [False] * 2, "a new sender id does not start afresh"
+    assert limiter.allow_all(limits.checks("new-sender-99", ["address:192.0.2.8"]))
+    clock.now += 6  # one message's worth for the source
+    assert limiter.allow_all(limits.checks("new-sender-100", ["address:192.0.2.7"]))
+
+
+def test_a_refused_message_takes_no_token_from_the_other_buckets() -> None:
+    limiter = RateLimiter(clock=Clock())
+    limits = Limits(10_000, 2, 30, source_rate_messages=100)
+    assert limiter.allow_all(limits.checks("c", ["address:a"]))
+    assert limiter.allow_all(limits.checks("c", ["address:a"]))
+    assert not limiter.allow_all(limits.checks("c", ["address:a"])), "the conversation's limit"
+    # The source lost two tokens, not three: 98 other conversations' messages still pass.
+    assert all(limiter.allow_all(limits.checks(f"o{n}", ["address:a"])) for n in range(98))
+    assert not limiter.allow_all(limits.checks("o-last", ["address:a"]))
+
+
+@pytest.mark.asyncio
+async def test_over_long_messages_count_against_the_rate_too() -> None:
+    guard = Guard(Limits(10, 3, 60))
+    handled: list[str] = []
+
+    async def handle(m: UserMessage) -> None:
+        handled.append(m.text)
+
+    results = [await guard.turn(handle, message("x" * 11)[0], no_lookup) for _ in range(3)]
+    assert results == [TOO_LONG] * 3
+    assert await guard.turn(handle, message("ok")[0], no_lookup) == RATE_LIMITED
+    assert handled == []
+
+
+@pytest.mark.asyncio
+async def test_servers_on_one_redis_share_the_buckets(redis_url: str) -> None:
+    prefix = f"test-rate-{uuid.uuid4().hex}:"
+    limits = Limits(10_000, 4, 60, source_rate_messages=6, source_rate_seconds=60)
+    one = RedisRateLimiter(redis_url, prefix=prefix)
+    two = RedisRateLimiter(redis_url, prefix=prefix)
+    servers = [one, two] * 4
+    admitted = [await s.admit(limits.checks("conv", ["address:x"])) for s in servers]
+    assert admitted == [True] * 4 + [False] * 4, "four for the conversation across both servers"
+    others = [await s.admit(limits.checks(f"c{n}", ["address:x"])) for n, s in enumerate(servers)]
+    assert others == [True, True] + [False] * 6, "six for the source across both servers"
+    assert await two.admit(limits.checks("c-new", ["address:y"]))
+
+
+@pytest.mark.asyncio
+async def test_without_redis_the_servers_own_buckets_decide(caplog) -> None:
+    unreachable = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    limits = Limits(10_000, 2, 60)
+    with caplog.at_level(logging.WARNING, logger="bot.channels.guard"):
+        admitted = [await unreachable.admit(limits.checks("conv")) for _ in range(3)]
+    assert admitted == [True, True, False]
+    assert "Redis unavailable" in caplog.text

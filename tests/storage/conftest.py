@@ -178,24 +178,3 @@ def rasa_conversation(sender_id: str, text: str = "Hallo, wir haben 350.000 USD 
 
 def save_tracker(store, tracker) -> None:
     asyncio.run(store.save(tracker))
-
-
-REDIS_URL = os.environ.get("BOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The local Redis, skipped where none answers (BOT_TEST_REQUIRE_REDIS=1 makes that a
-    failure, for CI). Tests keep to keys under a prefix of their own."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        if os.environ.get("BOT_TEST_REQUIRE_REDIS") == "1":
-            raise
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
-    finally:
-        client.close()
-    return REDIS_URL
