@@ -258,7 +258,8 @@ class ActionForgetConversation(Action):
 
 
 class ActionStaffLookup(Action):
-    """Support staff (user ids in BOT_STAFF_IDS) may ask for a partner's last assessment."""
+    """Support staff may ask for a partner's last assessment: only in their own Teams personal chat
+    (tracker id "teams:<Entra object id>", listed in BOT_STAFF_IDS; see `is_staff`)."""
 
     def name(self) -> str:
         return "action_staff_lookup"
@@ -267,7 +268,10 @@ class ActionStaffLookup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[EventType]:
         lang = conversation_language(tracker)
-        if not is_staff(tracker.sender_id):
+        # The channel of the message asking, not of the conversation's first: a REST caller
+        # must not borrow a Teams conversation's identity.
+        channel = tracker.get_latest_input_channel()
+        if not is_staff(tracker.sender_id, input_channel=channel):
             dispatcher.utter_message(text=render_text(Message("staff.only"), lang))
             return []
         entities = (tracker.latest_message or {}).get("entities") or []

@@ -2,7 +2,9 @@
 
 `DATABASE_URL` names one database for everything: Rasa's tracker store, the assessment records and
 their audit trail. Unset, it is a SQLite file under the repository's git-ignored `var/`.
-`BOT_STAFF_IDS` lists the sender ids (comma-separated) that may look up a partner's assessments.
+`BOT_STAFF_IDS` lists the Entra object ids (comma-separated) of the support staff who may look up
+a partner's assessments in chat: only in their own Teams personal chat, the one conversation whose
+identity a channel has verified (see `is_staff`).
 
 `python -m bot.storage url` prints the resolved URL, for `make run` to hand to Rasa's
 `endpoints.yml` (which reads `${DATABASE_URL}`).
@@ -10,16 +12,24 @@ their audit trail. Unset, it is a SQLite file under the repository's git-ignored
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from bot.channels.owners import TEAMS, TEAMS_PREFIX
+
+logger = logging.getLogger(__name__)
+
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL_ENV = "DATABASE_URL"
 STAFF_IDS_ENV = "BOT_STAFF_IDS"
 DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
+# An Entra (Azure AD) object id: what Teams sends as a user's `aadObjectId`.
+_ENTRA_OBJECT_ID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}")
 
 
 def database_url(environ: Mapping[str, str] | None = None) -> str:
@@ -61,11 +71,34 @@ def shown_url(url: str | URL) -> str:
 
 
 def staff_ids(environ: Mapping[str, str] | None = None) -> frozenset[str]:
-    """The sender ids of support staff; empty when none are configured (then nobody is staff)."""
+    """The Entra object ids of support staff (lower case); empty when none are configured (then
+    nobody is staff). Entries of another form (a REST sender id, a Teams "29:" id) are ignored
+    with a warning: no channel verifies them."""
     environ = os.environ if environ is None else environ
     raw = environ.get(STAFF_IDS_ENV) or ""
-    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+    entries = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    ids = frozenset(e for e in entries if _ENTRA_OBJECT_ID.fullmatch(e))
+    if len(ids) < len(entries):
+        logger.warning(
+            "%s: %s entries ignored: staff are listed by their Entra object id (Teams' aadObjectId)",
+            STAFF_IDS_ENV,
+            len(entries) - len(ids),
+        )
+    return ids
 
 
-def is_staff(sender_id: str | None, environ: Mapping[str, str] | None = None) -> bool:
-    return bool(sender_id) and sender_id in staff_ids(environ)
+def is_staff(
+    sender_id: str | None, environ: Mapping[str, str] | None = None, *, input_channel: str | None
+) -> bool:
+    """Whether the conversation `sender_id`, whose latest message came in on `input_channel`, is a
+    staff member's: only a Teams personal chat, "teams:<Entra object id>", with a listed id.
+
+    The id's prefix says Teams made it (the REST channel refuses it, bot/channels/owners.py), the
+    Teams channel puts only a verified user's object id of our tenant right after the prefix
+    (a user without one is "teams:bf:…", a group chat or channel "teams:<id>|<conversation>"),
+    and the input channel must be Teams' too.
+    """
+    if input_channel != TEAMS or not sender_id or not sender_id.startswith(TEAMS_PREFIX):
+        return False
+    user = sender_id.removeprefix(TEAMS_PREFIX)
+    return bool(_ENTRA_OBJECT_ID.fullmatch(user.lower())) and user.lower() in staff_ids(environ)

@@ -221,26 +221,45 @@ def test_forget_deletes_and_says_what(database) -> None:
     assert Repository(database).list_assessments(conversation_id="partner-1") == []
 
 
+STAFF_AAD = "5a1f0e2d-7c3b-4e9a-9d1f-0123456789ab"
+
+
+def as_sent(state: Tracker, sender: str, channel: str | None) -> Tracker:
+    """`state` as the conversation `sender` whose latest message came in on `channel`."""
+    state.sender_id = sender
+    state.events = [{"event": "user", "text": "x", "input_channel": channel}]
+    return state
+
+
 def test_staff_lookup_is_refused_to_partners_and_answers_staff(database, monkeypatch) -> None:
     run(
         ActionCheckEligibility(),
         tracker({"csp_revenue_usd": 258000, "partner_id": "7654321"}, intent="ask_missing"),
     )
     lookup = [{"entity": "partner_id", "value": "7654321"}]
-    _, refused = run(ActionStaffLookup(), tracker(intent="staff_lookup", entities=lookup))
-    assert refused[0]["text"].startswith("Only the support team")
-    monkeypatch.setenv("BOT_STAFF_IDS", "agent-7, partner-1")
-    _, answered = run(ActionStaffLookup(), tracker(intent="staff_lookup", entities=lookup))
-    assert (
-        "7654321" in answered[0]["text"]
-        or "not_eligible" in answered[0]["text"]
-        or "not met" in answered[0]["text"]
-    )
-    _, unknown = run(
-        ActionStaffLookup(),
-        tracker(intent="staff_lookup", entities=[{"entity": "partner_id", "value": "1111111"}]),
-    )
-    assert unknown[0]["text"] == "No assessment is stored for this PartnerID."
+    staff_chat = f"teams:{STAFF_AAD}"
+
+    def ask(sender: str, channel: str | None, entities=lookup) -> str:
+        state = tracker(intent="staff_lookup", entities=entities)
+        return run(ActionStaffLookup(), as_sent(state, sender, channel))[1][0]["text"]
+
+    assert ask(staff_chat, "teams").startswith("Only the support team")  # nobody listed yet
+    monkeypatch.setenv("BOT_STAFF_IDS", f"agent-7, partner-1, {STAFF_AAD.upper()}")
+    answered = ask(staff_chat, "teams")
+    assert "7654321" in answered and "partner-1" in answered
+    # Anything but the staff member's own Teams personal chat is refused, whatever its id says.
+    for sender, channel in [
+        ("partner-1", "rest"),  # listed, but a REST sender id: no channel verified it
+        (STAFF_AAD, "rest"),
+        (staff_chat, "rest"),  # the staff chat's id, a message from another channel
+        (staff_chat, None),
+        (f"{staff_chat}|19:abc@thread.v2", "teams"),  # a group chat or channel
+        (f"teams:bf:{STAFF_AAD}", "teams"),  # a Bot Framework id shaped like the object id
+        (f"widget-{STAFF_AAD}", "widget"),
+    ]:
+        assert ask(sender, channel).startswith("Only the support team"), (sender, channel)
+    unknown = ask(staff_chat, "teams", [{"entity": "partner_id", "value": "1111111"}])
+    assert unknown == "No assessment is stored for this PartnerID."
 
 
 # The shared cases (tests/cases) as the conversation meets them: the facts as slots, the verdict
