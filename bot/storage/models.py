@@ -21,6 +21,7 @@ FACT_KEY_LENGTH = 64
 PARTNER_ID_LENGTH = 32
 RULES_VERSION_LENGTH = 100
 STATUS_LENGTH = 32
+DIGEST_LENGTH = 64  # SHA-256, hex
 
 
 class UTCDateTime(TypeDecorator):
@@ -94,6 +95,16 @@ class FactChange(Base):
     changed_at = Column(UTCDateTime, nullable=False)
 
     __table_args__ = (Index("ix_fact_changes_conversation_id", "conversation_id"),)
+
+
+class RevokedConversation(Base):
+    """A widget conversation that no token may resume any more ("delete my data"). Kept by the
+    SHA-256 of its id, so that the row holds nothing of the forgotten conversation itself."""
+
+    __tablename__ = "revoked_conversations"
+
+    conversation_digest = Column(String(DIGEST_LENGTH), primary_key=True)
+    revoked_at = Column(UTCDateTime, nullable=False)
 
 
 # The tables the migrations manage; anything else in the database (Rasa's `events`,

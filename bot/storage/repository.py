@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -17,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import MetaData, Table, delete, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import aliased, sessionmaker
 
+from bot.channels.owners import WIDGET_PREFIX
 from bot.eligibility import DONT_KNOW, FACT_SPECS, REQUIREMENTS, Facts, Verdict
 from bot.eligibility.facts import FactError, json_value, validate_fact
 from bot.i18n import Message, check_language
@@ -29,6 +32,7 @@ from bot.storage.models import (
     CONVERSATION_ID_LENGTH,
     Assessment,
     FactChange,
+    RevokedConversation,
 )
 
 # Rasa's SQLTrackerStore keeps every conversation event in this table (sender_id = conversation id).
@@ -143,6 +147,22 @@ class StoredFactChange:
             "source_text": self.source_text,
             "changed_at": self.changed_at.isoformat(),
         }
+
+
+def conversation_digest(conversation_id: str) -> str:
+    """How a revoked conversation is kept: its id's SHA-256, never the id itself."""
+    return hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()
+
+
+def _revoke(connection: Connection, conversation_id: str, now: dt.datetime) -> None:
+    """Records the revocation; a second one (two deletions racing) is no error and no change."""
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    table = RevokedConversation.__table__
+    connection.execute(
+        insert(table)
+        .values(conversation_digest=conversation_digest(conversation_id), revoked_at=now)
+        .on_conflict_do_nothing(index_elements=[table.c.conversation_digest])
+    )
 
 
 def _check_text(name: str, value: Any, limit: int | None, *, optional: bool = False) -> None:
@@ -461,6 +481,16 @@ class Repository:
         with self._sessions() as session:
             return [_stored_change(row) for row in session.scalars(statement)]
 
+    def is_revoked(self, conversation_id: str) -> bool:
+        """Whether the conversation was forgotten, so that no token may resume it."""
+        _check_text("conversation_id", conversation_id, CONVERSATION_ID_LENGTH)
+        table = RevokedConversation.__table__
+        statement = select(table.c.conversation_digest).where(
+            table.c.conversation_digest == conversation_digest(conversation_id)
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(statement).first() is not None
+
     # --- deletion -------------------------------------------------------------------------------
 
     def forget(self, conversation_id: str) -> dict[str, int]:
@@ -468,10 +498,14 @@ class Repository:
 
         Covers this product's tables and, when it is in the same database, Rasa's tracker-store
         `events` table (the key "events" is present only then). One transaction: all or nothing.
+        A widget conversation is also revoked in that transaction: its tokens, still in a browser
+        or copied elsewhere, resume nothing afterwards, on any server (`is_revoked`).
         """
         _check_text("conversation_id", conversation_id, CONVERSATION_ID_LENGTH)
         counts: dict[str, int] = {}
         with self.engine.begin() as connection:
+            if conversation_id.startswith(WIDGET_PREFIX):
+                _revoke(connection, conversation_id, self._clock())
             for model in (Assessment, FactChange):
                 table = model.__table__
                 result = connection.execute(
