@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa would otherwise send telemetry and error reports; nothing may leave this machine.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup test lint bench evaluate run cluster shell model clean browser haproxy
+.PHONY: setup test lint bench evaluate run cluster shell model clean browser haproxy redis
 
 setup: $(STAMP)
 
@@ -28,7 +28,7 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-test: setup browser haproxy
+test: setup browser haproxy redis
 	$(PY) -m pytest -q
 
 # A Debian package installed with apt when its program is missing (CI runs as root):
@@ -51,6 +51,10 @@ browser:
 haproxy:
 	$(call debian_package,/usr/sbin/haproxy,haproxy,make cluster and its tests)
 
+# Debian's Redis for the cluster test, which starts and stops a Redis server of its own.
+redis:
+	$(call debian_package,/usr/bin/redis-server,redis-server,the cluster tests)
+
 # The trained model for the current data and config (trained only when they changed).
 model: setup
 	$(PY) -c "from bot.serve import ensure_model; ensure_model()"
@@ -60,7 +64,8 @@ run: setup
 	$(PY) -m bot.serve
 
 # Several Rasa servers behind HAProxy on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), in the
-# foreground; BOT_CLUSTER_SERVERS of them (default 3).
+# foreground under supervisord (restarts a process that dies; Ctrl-C stops all); settings in
+# bot/cluster.py. tests/e2e/test_cluster.py runs this very target.
 cluster: setup haproxy
 	$(PY) -m bot.cluster
 

@@ -1,4 +1,5 @@
-"""One Rasa server against three, both behind HAProxy on PostgreSQL and Redis (bot/cluster.py).
+"""One Rasa server against three, both behind HAProxy on PostgreSQL and Redis (bot/cluster.py's
+Cluster: `make cluster`'s configuration, its supervisord a child of this process).
 
 The same load as bench/conversation.py's (its Locust driver and our conversations, German and
 English, each to its verdict) at 32 users for BENCH_SECONDS (default 20), first against a cluster
@@ -57,15 +58,14 @@ def scratch_database(admin_url: str):
 
 
 def cpu_seconds(cluster: Cluster) -> float:
-    """User and system CPU of every server process of the cluster and HAProxy, children included."""
+    """User and system CPU of every process of the cluster: supervisord and what it runs (the
+    servers, HAProxy), children included."""
     total = 0.0
-    roots = [cluster.haproxy] + [p for n in cluster.nodes for p in (n.rasa, n.actions)]
-    for root in roots:
-        with contextlib.suppress(psutil.Error):
-            process = psutil.Process(root.pid)
-            for each in [process, *process.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += sum(each.cpu_times()[:4])
+    with contextlib.suppress(psutil.Error):
+        process = psutil.Process(cluster.supervisord.pid)
+        for each in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += sum(each.cpu_times()[:4])
     return total
 
 
