@@ -18,6 +18,8 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from bot.channels.owners import WIDGET, owning_channel
+from bot.channels.widget.sessions import FORGOTTEN
 from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
@@ -254,6 +256,9 @@ class ActionForgetConversation(Action):
         lang = conversation_language(tracker)
         counts = await default_async_repository().forget(tracker.sender_id)
         dispatcher.utter_message(text=render_forgotten(tracker.sender_id, counts, lang))
+        if owning_channel(tracker.sender_id) == WIDGET:
+            # forget() revoked its tokens; this tells the widget to clear the browser's copy.
+            dispatcher.utter_message(json_message={"type": FORGOTTEN})
         return [SlotSet(k, None) for k in (*FACT_SPECS, OFFERED, ALSO_CHECKED)]
 
 

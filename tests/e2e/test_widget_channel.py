@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -13,7 +15,14 @@ import pytest
 import socketio
 
 from bot.channels.guard import DEFAULT_MAX_MESSAGE_CHARS
-from bot.channels.widget.sessions import ISSUER, SENDER_PREFIX
+from bot.channels.widget.sessions import (
+    ALGORITHM,
+    DAY_SECONDS,
+    FORGOTTEN,
+    ISSUER,
+    LIFETIME_ENV,
+    SENDER_PREFIX,
+)
 from bot.conversation.texts import question
 from tests.e2e.conftest import (
     GERMAN_REVENUE,
@@ -22,10 +31,17 @@ from tests.e2e.conftest import (
     WIDGET_HOST_PORT,
     WIDGET_SECRET,
     Assistant,
+    ask,
     http,
 )
 
 ALLOWED_ORIGIN = f"http://127.0.0.1:{WIDGET_HOST_PORT}"
+ROOT = Path(__file__).resolve().parents[2]
+# "Delete my data", verbatim a training example of the intent forget_me (checked below), so any
+# model trained from this data classifies it; outside the form (after "stop"), the rules ask to
+# confirm, and the confirmation button's payload goes past the model.
+FORGET_DE = "Lösche meine Daten"
+CONFIRM_FORGET = "/affirm"
 
 
 class Widget:
@@ -38,7 +54,7 @@ class Widget:
         self.origin = origin
         self.events: list[tuple[str, Any]] = []
         self.client = socketio.Client(reconnection=False)
-        for name in ("session_confirm", "bot_uttered", "bot_typing", "bot_error"):
+        for name in ("session_confirm", "bot_uttered", "bot_typing", "bot_error", FORGOTTEN):
             self.client.on(name, self._recorder(name))
 
     def _recorder(self, name: str):
@@ -67,6 +83,14 @@ class Widget:
         since = len(self.events)
         self.client.emit("session_request", request)
         return self.wait_for("session_confirm", since)
+
+    def forget(self) -> list[dict]:
+        """Leaves the form, asks in German to delete the data and confirms it."""
+        self.say(ask("stop"))
+        replies = self.say(FORGET_DE)
+        assert replies[-1]["text"].startswith("Soll ich wirklich alles löschen"), replies
+        assert {"title": "Ja, löschen", "payload": CONFIRM_FORGET} in replies[-1]["buttons"]
+        return self.say(CONFIRM_FORGET)
 
     def say(self, message: str) -> list[dict]:
         """The bot's messages for one user message (between the typing indicator's on and off)."""
@@ -277,3 +301,130 @@ def test_a_message_sent_through_the_http_api_reaches_every_tab_of_the_conversati
     assert [e for e in other.events[since[2] :] if e[0] == "bot_uttered"] == []
     for widget in (first, second, other):
         widget.close()
+
+
+def claims(token: str) -> dict:
+    return jwt.decode(token, WIDGET_SECRET, [ALGORITHM], issuer=ISSUER)
+
+
+def test_the_csp_lets_the_pages_connect_to_their_own_origin_only(assistant: Assistant) -> None:
+    for path in ("/chat", "/widget.js", "/widget/manifest.json"):
+        _, headers, _ = fetch(assistant.base + path)
+        directives = {
+            name: sources
+            for name, *sources in (d.split() for d in headers["Content-Security-Policy"].split(";"))
+        }
+        # Not `ws: wss:` (a socket to any host): 'self' covers our own ws(s) in CSP Level 3,
+        # which tests/browser shows in Chromium on both transports.
+        assert directives["connect-src"] == ["'self'"], (path, directives)
+        assert directives["default-src"] == ["'self'"], (path, directives)
+
+
+def test_a_token_keeps_its_conversations_start_and_expires_from_it(assistant: Assistant) -> None:
+    widget = Widget(assistant.base, ["websocket"]).connect()
+    first = widget.session(locale="de-DE")
+    widget.say(GERMAN_START)
+    renewed = widget.session(token=first["token"])
+    assert renewed["resumed"] is True
+    # Renewal gives a new token for the same start and the same absolute end (30 days default).
+    original, again = claims(first["token"]), claims(renewed["token"])
+    assert again["started"] == original["started"]
+    assert again["exp"] == original["exp"] == original["started"] + 30 * DAY_SECONDS
+
+    # A token renewed for 31 days, genuinely signed and not yet past its own `exp`: the
+    # conversation's lifetime is up, so it starts afresh.
+    now = int(time.time())
+    kept_alive = jwt.encode(
+        {
+            "sub": first["conversation_id"],
+            "iss": ISSUER,
+            "iat": now - 60,
+            "started": now - 31 * DAY_SECONDS,
+            "exp": now + 29 * DAY_SECONDS,
+        },
+        WIDGET_SECRET,
+        ALGORITHM,
+    )
+    # A token of the kind issued before the absolute lifetime: no start at all.
+    no_start = jwt.encode(
+        {"sub": first["conversation_id"], "iss": ISSUER, "iat": now, "exp": now + DAY_SECONDS},
+        WIDGET_SECRET,
+        ALGORITHM,
+    )
+    for token in (kept_alive, no_start):
+        session = widget.session(token=token)
+        assert session["resumed"] is False
+        assert session["conversation_id"] != first["conversation_id"]
+    widget.close()
+
+
+@pytest.fixture(scope="module")
+def peer(assistant: Assistant, model: Path) -> Iterator[Assistant]:
+    """A second Rasa server (and action server) on the same database and secret, as in a cluster;
+    started when first asked for, i.e. after the conversation it is shown was forgotten."""
+    running = Assistant(assistant.database_url, model, env=dict(assistant.env)).start()
+    yield running
+    running.stop()
+
+
+def test_delete_my_data_revokes_the_conversations_tokens_on_every_server(
+    assistant: Assistant, request: pytest.FixtureRequest
+) -> None:
+    assert f"- {FORGET_DE}\n" in (ROOT / "data/nlu/de/privacy.yml").read_text("utf-8")
+    alice = Widget(assistant.base, ["websocket"]).connect()
+    first = alice.session(locale="de-DE")
+    alice.say(GERMAN_START)
+    renewed = alice.session(token=first["token"])["token"]
+    # The same conversation in a second tab, and a conversation that is not deleted.
+    tab = Widget(assistant.base, ["polling"]).connect()
+    assert tab.session(token=first["token"])["resumed"] is True
+    bystander = Widget(assistant.base, ["websocket"]).connect()
+    kept = bystander.session(locale="de-DE")
+    bystander.say(GERMAN_START)
+
+    since = len(tab.events)
+    replies = alice.forget()
+    sender = SENDER_PREFIX + first["conversation_id"]
+    assert replies[0]["text"].startswith(f"Gelöscht für Gespräch {sender}:"), replies
+    # Both tabs are told to drop token and transcript; the bystander is not.
+    assert alice.wait_for(FORGOTTEN) == {}
+    assert tab.wait_for(FORGOTTEN, since) == {}
+    assert assistant.tracker(sender)["slots"]["indirect_months"] is None
+
+    # The tab that ignores it speaks in the conversation no more.
+    stored = len(assistant.tracker(sender)["events"])
+    since = len(tab.events)
+    tab.client.emit("user_uttered", {"message": GERMAN_START, "locale": "de-DE"})
+    assert tab.wait_for(FORGOTTEN, since) == {}
+    assert not [e for e in tab.events[since:] if e[0] == "bot_uttered"]
+    assert len(assistant.tracker(sender)["events"]) == stored
+    assert assistant.tracker(sender)["slots"]["indirect_months"] is None
+
+    # Each token the conversation ever had, replayed from another client, resumes nothing.
+    mallory = Widget(assistant.base, ["polling"]).connect()
+    for token in (first["token"], renewed):
+        session = mallory.session(token=token)
+        assert session["resumed"] is False and session["forgotten"] is True
+        assert session["conversation_id"] != first["conversation_id"]
+    assert mallory.session(token=kept["token"])["resumed"] is True
+    for widget in (alice, tab, bystander, mallory):
+        widget.close()
+
+    # Another server, started after the deletion (so it has no memory of it): the revocation
+    # is the database's. It does resume the conversation that was not deleted.
+    other: Assistant = request.getfixturevalue("peer")
+    elsewhere = Widget(other.base, ["websocket"]).connect()
+    session = elsewhere.session(token=renewed)
+    assert session["resumed"] is False and session["conversation_id"] != first["conversation_id"]
+    resumed = elsewhere.session(token=kept["token"])
+    assert resumed["resumed"] is True and resumed["conversation_id"] == kept["conversation_id"]
+    elsewhere.close()
+
+    # The lifetime is the operator's setting: restarted with one shorter than the kept
+    # conversation has existed, that server no longer resumes it (nothing is waited for).
+    other.kill_rasa_server()
+    other.restart_rasa_server({LIFETIME_ENV: "0.000001"})  # 86 ms
+    late = Widget(other.base, ["polling"]).connect()
+    session = late.session(token=resumed["token"])
+    assert session["resumed"] is False and session["conversation_id"] != kept["conversation_id"]
+    late.close()

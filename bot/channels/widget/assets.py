@@ -47,11 +47,15 @@ def widget_line(environ: Mapping[str, str] | None = None) -> str:
 
 
 def security_headers(origins: tuple[str, ...]) -> dict[str, str]:
-    """No inline script or style anywhere; only our own origin and the embedding pages."""
+    """No inline script or style anywhere; only our own origin and the embedding pages.
+
+    `connect-src 'self'` alone: CSP Level 3 lets 'self' match ws:/wss: on the page's own host and
+    port, which is the socket the widget opens (tests/browser shows it in Chromium on both
+    transports); a bare `ws: wss:` would let an injected script talk to any host."""
     ancestors = " ".join(("'self'", *origins))
     policy = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self' ws: wss:; frame-ancestors {ancestors}; base-uri 'none'; "
+        f"connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; "
         "form-action 'none'; object-src 'none'"
     )
     return {

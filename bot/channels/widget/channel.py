@@ -9,13 +9,23 @@ conversation's room, which messages sent through Rasa's HTTP API reach; with RED
 
 Protocol (the client is static/widget.js):
 - client `session_request` {token?, new?, locale?} → server `session_confirm`
-  {conversation_id, token, resumed}; a missing, forged or expired token, or `new`, starts afresh;
+  {conversation_id, token, resumed, forgotten}; a missing, forged or expired token, a token past
+  the conversation's lifetime, one of a forgotten (revoked) conversation — then `forgotten` is
+  true — or `new` starts afresh;
 - client `user_uttered` {message, locale?} → server `bot_typing` {typing: true}, one `bot_uttered`
   per bot message (Rasa's message dict: text, buttons, custom), `bot_typing` {typing: false};
+- server `conversation_forgotten` {}: the conversation was deleted ("delete my data") and its
+  tokens revoked; sent to every socket on it, and to one that still speaks in it afterwards. The
+  client drops its token and transcript and asks for a new session;
 - server `bot_error` {code}: "no_session" (a message before `session_request`), "invalid",
   and from the guard (bot/channels/guard.py): "too_long", "rate_limited", "unavailable" (the
   action server or the database failed; the client says so in the widget's language).
 Connections are accepted only from the bot's own origin and `BOT_WIDGET_ORIGINS`.
+
+Revocation is the database's (bot.storage: `forget` records it in the deletion's transaction),
+so it holds on every server and after restarts; it is checked on every resume and every message.
+Where the check cannot be made (the database is down) nothing is resumed or answered: the socket
+gets "unavailable" and is disconnected, and the client retries with the same token later.
 """
 
 from __future__ import annotations
@@ -41,7 +51,7 @@ from bot.channels.widget.assets import (
     manifest,
     security_headers,
 )
-from bot.channels.widget.sessions import Sessions, widget_secret
+from bot.channels.widget.sessions import FORGOTTEN, Sessions, token_lifetime, widget_secret
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +112,10 @@ class WidgetOutput(OutputChannel):
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
+        if json_message.get("type") == FORGOTTEN:
+            # Every tab open on the conversation, on any server, forgets it too.
+            await self._sio.emit(FORGOTTEN, {}, room=conversation_room(recipient_id))
+            return
         await self._emit(recipient_id, {"custom": json_message})
 
 
@@ -127,14 +141,19 @@ class WidgetInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
-        return cls(allowed_origins(), Sessions(widget_secret()))
+        return cls(allowed_origins(), Sessions(widget_secret(), token_lifetime()))
 
     def __init__(
-        self, origins: tuple[str, ...], sessions: Sessions, guard: Guard | None = None
+        self,
+        origins: tuple[str, ...],
+        sessions: Sessions,
+        guard: Guard | None = None,
+        revoked: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
         self.origins = origins
         self.sessions = sessions
         self.guard = guard or Guard()
+        self._revoked = revoked
         self._app: Sanic | None = None  # set when the blueprint is registered
         self.assets = load_assets()
         self._by_hashed_name = {a.hashed_name: a for a in self.assets.values()}
@@ -193,6 +212,14 @@ class WidgetInput(InputChannel):
 
     # --- the conversation ---------------------------------------------------------------------
 
+    async def is_revoked(self, sender_id: str) -> bool:
+        """Whether the conversation was forgotten: asked of the database on a worker thread."""
+        if self._revoked is None:
+            from bot.storage import default_async_repository
+
+            self._revoked = default_async_repository().is_revoked
+        return await self._revoked(sender_id)
+
     def get_output_channel(self) -> OutputChannel:
         """For messages Rasa's HTTP API sends into a conversation (`output_channel=latest`)."""
         return WidgetOutput(self.sio)
@@ -210,9 +237,24 @@ class WidgetInput(InputChannel):
         async def session_request(sid: str, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
             token = None if data.get("new") else data.get("token")
-            session = self.sessions.start(token)
-            if token and not session.resumed:
-                logger.info("widget: a token was not ours or expired; new conversation")
+            session = self.sessions.resume(token) if token else None
+            forgotten = False
+            if session is not None:
+                try:
+                    forgotten = await self.is_revoked(session.sender_id)
+                except Exception:
+                    # Fail closed, but keep the client's token: it reconnects and asks again.
+                    logger.exception("widget: could not check the token's revocation")
+                    await sio.emit("bot_error", {"code": UNAVAILABLE}, room=sid)
+                    await sio.disconnect(sid)
+                    return
+                if forgotten:
+                    logger.info("widget: a token of a forgotten conversation; new conversation")
+                    session = None
+            if session is None:
+                if token and not forgotten:
+                    logger.info("widget: a token was not ours or expired; new conversation")
+                session = self.sessions.new()
             previous = (await sio.get_session(sid)).get("sender_id")
             if previous and previous != session.sender_id:
                 await sio.leave_room(sid, conversation_room(previous))
@@ -226,6 +268,7 @@ class WidgetInput(InputChannel):
                     "conversation_id": session.conversation_id,
                     "token": session.token,
                     "resumed": session.resumed,
+                    "forgotten": forgotten,
                 },
                 room=sid,
             )
@@ -235,6 +278,19 @@ class WidgetInput(InputChannel):
             state = await sio.get_session(sid)
             if not state.get("sender_id"):
                 await sio.emit("bot_error", {"code": "no_session"}, room=sid)
+                return
+            # A socket that joined before the conversation was forgotten (another tab, a copied
+            # token) speaks in it no more.
+            try:
+                forgotten = await self.is_revoked(state["sender_id"])
+            except Exception:
+                logger.exception("widget: could not check the conversation's revocation")
+                await sio.emit("bot_error", {"code": UNAVAILABLE}, room=sid)
+                return
+            if forgotten:
+                await sio.leave_room(sid, conversation_room(state["sender_id"]))
+                await sio.save_session(sid, {**state, "sender_id": None})
+                await sio.emit(FORGOTTEN, {}, room=sid)
                 return
             message = data.get("message") if isinstance(data, dict) else None
             if not isinstance(message, str):

@@ -15,7 +15,8 @@
  *
  * Protocol with the server (bot/channels/widget/channel.py), socket.io v4 on /socket.io/:
  *   -> session_request {token, locale[, new: true]}     after every connect, and to start afresh
- *   <- session_confirm {conversation_id, token, resumed}
+ *   <- session_confirm {conversation_id, token, resumed, forgotten}
+ *   <- conversation_forgotten {}   "delete my data" done: token and transcript leave the browser
  *   -> user_uttered    {message, locale}                 only once the session is confirmed
  *   <- bot_typing      {typing: bool}
  *   <- bot_uttered     Rasa message dict: text, buttons, custom (eligibility_verdict)
@@ -600,17 +601,34 @@
     sendUser(SWITCH_PHRASE[lang]);
   }
 
-  function newConversation() {
+  /** Drops the conversation from the page and from the browser's storage. */
+  function clearConversation() {
     transcript = [];
-    saveTranscript();
+    store.set("localStorage", KEY_TRANSCRIPT, null);
     store.set("localStorage", KEY_TOKEN, null);
     log.replaceChildren();
     turnStart = null;
     showIntro();
     setTyping(false);
+  }
+
+  function newConversation() {
+    clearConversation();
     fresh = true;
     if (socket && socket.connected) requestSession();
     input.focus();
+  }
+
+  /**
+   * The conversation was deleted on the server and its token revoked ("delete my data"): nothing
+   * of it stays in this browser either, and a new conversation begins. The note saying so is
+   * shown but not stored.
+   */
+  function onForgotten() {
+    clearConversation();
+    note(LABELS[lang].forgotten);
+    fresh = true;
+    if (socket && socket.connected) requestSession();
   }
 
   // --- connection --------------------------------------------------------------------------------
@@ -638,6 +656,11 @@
     if (!data || typeof data !== "object") return;
     pendingRequests = Math.max(0, pendingRequests - 1);
     if (pendingRequests > 0) return; // a later request is still on its way; its answer counts
+    if (data.forgotten === true && !fresh) {
+      // The token was of a conversation deleted meanwhile (from another tab or device).
+      clearConversation();
+      note(LABELS[lang].forgotten);
+    }
     if (typeof data.token === "string" && data.token) {
       store.set("localStorage", KEY_TOKEN, data.token);
     }
@@ -714,6 +737,7 @@
           });
           socket.on("connect_error", () => setReconnecting(true));
           socket.on("session_confirm", onSessionConfirm);
+          socket.on("conversation_forgotten", onForgotten);
           socket.on("bot_uttered", onBotMessage);
           socket.on("bot_typing", (data) => setTyping(Boolean(data && data.typing)));
           socket.on("bot_error", (data) => {
