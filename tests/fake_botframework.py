@@ -2,7 +2,9 @@
 
 It speaks the three protocols the Teams channel talks to: the OpenID metadata with its JWKS (RSA
 keys generated per test run), the client-credentials token endpoint, and the Bot Connector that
-records every activity the bot sends. It also signs the channel-to-bot tokens Microsoft would.
+records every activity the bot sends. It also signs the channel-to-bot tokens Microsoft would,
+for Teams and, with keys endorsed for them, for the other Bot Framework channels (Web Chat and
+Direct Line, whose clients choose the sender's ids), and its tenant has a support-staff user.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ ISSUER = "https://api.botframework.com"
 APP_ID = str(uuid.UUID(int=0x5EC7E7))
 APP_PASSWORD = "secret-" + uuid.uuid4().hex
 TENANT_ID = str(uuid.UUID(int=0x7E1A17))
+# Another organisation's tenant, whose Teams can reach a bot too.
+OTHER_TENANT_ID = str(uuid.UUID(int=0x0E7E1A17))
+# The Entra object id of a support-staff user in our tenant (BOT_STAFF_IDS, see env()).
+STAFF_AAD_ID = str(uuid.UUID(int=0x57AFF))
 
 
 @dataclass
@@ -54,11 +60,18 @@ class Reply:
 
 @dataclass
 class FakeBotFramework:
-    # Microsoft's key for Teams, and a published key that may sign only for another channel.
-    # Both from the start: a key added later is an unknown key id to a server that has fetched
-    # the set, and uses up the rare refresh that allows (bot/channels/teams/auth.py).
+    # Microsoft's key for Teams, published keys that may sign only for other channels, and one
+    # shared by Teams and Web Chat/Direct Line (as Microsoft's own keys are). All from the start:
+    # a key added later is an unknown key id to a server that has fetched the set, and uses up
+    # the rare refresh that allows (bot/channels/teams/auth.py).
     keys: list[SigningKey] = field(
-        default_factory=lambda: [new_key("key-1"), new_key("key-skype", endorsements=["skype"])]
+        default_factory=lambda: [
+            new_key("key-1"),
+            new_key("key-skype", endorsements=["skype"]),
+            new_key("key-directline", endorsements=["webchat", "directline"]),
+            new_key("key-shared", endorsements=["msteams", "webchat", "directline", "skype"]),
+            new_key("key-unendorsed", endorsements=None),
+        ]
     )
     jwks_fetches: int = 0
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -109,6 +122,8 @@ class FakeBotFramework:
             "TEAMS_TENANT_ID": TENANT_ID,
             "TEAMS_OPENID_METADATA_URL": self.metadata_url,
             "TEAMS_TOKEN_URL": self.token_url,
+            # The operator lists the tenant's staff user (BOT_STAFF_IDS is read by the actions).
+            "BOT_STAFF_IDS": STAFF_AAD_ID,
         }
 
     def stop(self) -> None:
@@ -132,6 +147,9 @@ class FakeBotFramework:
         payload = {k: v for k, v in payload.items() if v is not None}
         key = key or self.keys[0]
         return jwt.encode(payload, key.private, algorithm="RS256", headers={"kid": key.kid})
+
+    def key(self, kid: str) -> SigningKey:
+        return next(key for key in self.keys if key.kid == kid)
 
     def replies_since(self, count: int) -> list[Reply]:
         with self._lock:

@@ -10,7 +10,10 @@ import pytest
 
 from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
 from bot.channels.teams.channel import (
+    Refused,
     channel_locale,
+    check_shape,
+    check_tenant,
     message_metadata,
     sender_id,
     split_text,
@@ -108,16 +111,28 @@ def test_keys_unreachable_is_503_and_cached_keys_survive_an_outage(
     assert check(keys, botframework.token(), message(botframework))
 
 
-def test_endorsements_are_checked_against_the_activitys_channel(
+def test_only_msteams_with_a_key_endorsed_for_it_is_accepted(
     botframework: FakeBotFramework,
 ) -> None:
     keys = OpenIdKeys(botframework.metadata_url)
-    token = botframework.token()  # key-1 is endorsed for msteams only
-    with pytest.raises(AuthError, match="endorsed"):
-        check(keys, token, message(botframework, channelId="webchat"))
-    unendorsed = new_key("plain", endorsements=None)  # a key that lists none signs for any
-    botframework.keys.append(unendorsed)
-    assert check(keys, botframework.token(key=unendorsed), message(botframework, channelId="x"))
+    shared = botframework.key("key-shared")  # endorsed for msteams, webchat, directline, skype
+    assert check(keys, botframework.token(key=shared), message(botframework))
+    # Microsoft signs Web Chat's and Direct Line's tokens too, with keys endorsed for them (some
+    # for Teams as well): whatever the key, only the channel "msteams" is served.
+    for channel, kid in [("webchat", "key-shared"), ("directline", "key-directline"),
+                         ("webchat", "key-1"), ("MSTEAMS", "key-shared"), ("", "key-1")]:  # fmt: skip
+        token = botframework.token(key=botframework.key(kid))
+        with pytest.raises(AuthError, match="not served") as error:
+            check(keys, token, message(botframework, channelId=channel))
+        assert error.value.status == 403
+    # A channelId of another JSON type is refused the same way, never a TypeError.
+    for channel in (["msteams"], {"id": "msteams"}, 5, None):
+        with pytest.raises(AuthError, match="not served"):
+            check(keys, botframework.token(), message(botframework, channelId=channel))
+    # The key must list msteams among its endorsements; one that lists none endorses nothing.
+    for kid in ("key-skype", "key-directline", "key-unendorsed"):
+        with pytest.raises(AuthError, match="not endorsed"):
+            check(keys, botframework.token(key=botframework.key(kid)), message(botframework))
 
 
 def test_settings_need_all_three_values() -> None:
@@ -133,11 +148,20 @@ def test_settings_need_all_three_values() -> None:
 
 
 def test_conversation_identity_mentions_and_locale() -> None:
-    user = {"id": "29:1", "aadObjectId": "aad-1"}
+    aad = "6f1c2e9a-3b4d-4c5e-8f70-112233445566"
+    user = {"id": "29:1", "aadObjectId": aad}
     personal = {"from": user, "conversation": {"id": "a:1", "conversationType": "personal"}}
-    assert sender_id(personal) == "aad-1"
+    assert sender_id(personal) == f"teams:{aad}"
     thread = {"from": user, "conversation": {"id": "19:c@thread.tacv2;messageid=42", "conversationType": "channel"}}  # fmt: skip
-    assert sender_id(thread) == "aad-1|19:c@thread.tacv2"
+    assert sender_id(thread) == f"teams:{aad}|19:c@thread.tacv2"
+    # Without an object id (or with one that is not): the Bot Framework id, in a sub-namespace.
+    for user in (
+        {"id": aad},
+        {"id": aad, "aadObjectId": "not-an-id"},
+        {"id": aad, "aadObjectId": 5},
+    ):
+        assert sender_id({**personal, "from": user}) == f"teams:bf:{aad}"
+    assert sender_id({**thread, "from": {"id": "29:1"}}) == "teams:bf:29:1|19:c@thread.tacv2"
     mention = {"type": "mention", "text": "<at>Bot</at>", "mentioned": {"id": "28:bot"}}
     other = {"type": "mention", "text": "<at>Eva</at>", "mentioned": {"id": "29:eva"}}
     activity = {
@@ -172,3 +196,40 @@ def test_parts_of_the_wrong_type_are_read_as_absent() -> None:
     assert channel_locale(odd) is None
     assert message_metadata(odd)["teams"] == {"conversation_type": "personal", "tenant_id": ""}
     assert channel_locale({"entities": "clientInfo"}) is None
+
+
+def test_shape_and_tenant_checks() -> None:
+    tenant = "7e1a1700-0000-4000-8000-000000000001"
+    good = {
+        "type": "message",
+        "channelId": "msteams",
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+        "from": {"id": "29:1", "aadObjectId": "6f1c2e9a-3b4d-4c5e-8f70-112233445566"},
+        "conversation": {"id": "a:1", "conversationType": "personal", "tenantId": tenant},
+        "channelData": {"tenant": {"id": tenant}},
+    }
+    check_shape(good)
+    check_tenant(good, tenant.upper())
+    for bad in (
+        {**good, "channelId": ["msteams"]},
+        {**good, "serviceUrl": None},
+        {**good, "channelData": "x"},
+        {**good, "channelData": {"tenant": [tenant]}},
+        {**good, "channelData": {"tenant": {"id": 5}}},
+        {**good, "conversation": {**good["conversation"], "tenantId": [tenant]}},
+        {**good, "from": {"id": "29:1", "aadObjectId": "29:1"}},
+    ):
+        with pytest.raises(Refused) as error:
+            check_shape(bad)
+        assert error.value.status == 400
+    other = "0a0b0c0d-1111-4222-8333-444455556666"
+    for bad in (
+        {**good, "channelData": {"tenant": {"id": other}}},
+        {**good, "conversation": {**good["conversation"], "tenantId": other}},
+        {k: v for k, v in good.items() if k not in ("channelData", "conversation")},
+    ):
+        with pytest.raises(Refused) as error:
+            check_tenant(bad, tenant)
+        assert error.value.status == 403
+    with pytest.raises(Refused):
+        check_tenant(good, other)

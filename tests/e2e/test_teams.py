@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +22,18 @@ from sqlalchemy import create_engine, text
 
 from bot.channels.teams.cards import CARD_CONTENT_TYPE
 from bot.conversation.texts import question
-from bot.eligibility import REQUIREMENT_CODES
-from tests.e2e.conftest import GERMAN_REVENUE, GERMAN_START, Assistant, ask
-from tests.fake_botframework import APP_ID, TENANT_ID, FakeBotFramework, Reply, new_key
+from bot.eligibility import REQUIREMENT_CODES, Facts, evaluate
+from bot.storage import Repository
+from tests.e2e.conftest import GERMAN_REVENUE, GERMAN_START, Assistant, ask, http
+from tests.fake_botframework import (
+    APP_ID,
+    OTHER_TENANT_ID,
+    STAFF_AAD_ID,
+    TENANT_ID,
+    FakeBotFramework,
+    Reply,
+    new_key,
+)
 
 BOT = {"id": f"28:{APP_ID}", "name": "CSP Direct-Bill Check"}
 
@@ -54,6 +64,7 @@ def activity(
             "conversationType": kind,
             "tenantId": TENANT_ID,
         },
+        "channelData": {"tenant": {"id": TENANT_ID}},
         "recipient": BOT,
         **fields,
     }
@@ -64,10 +75,15 @@ def activity(
     return body
 
 
+def tracker_id(user: str, conversation: str | None = None) -> str:
+    """The conversation of `user` (an Entra object id): a personal chat, or theirs in a chat."""
+    return f"teams:{user}" + (f"|{conversation}" if conversation else "")
+
+
 def post(assistant: Assistant, body: Any, token: str | None) -> int:
     request = urllib.request.Request(
         f"{assistant.base}/webhooks/teams/api/messages",
-        data=json.dumps(body).encode(),
+        data=body if isinstance(body, bytes) else json.dumps(body).encode(),
         method="POST",
         headers={
             "Content-Type": "application/json",
@@ -134,11 +150,13 @@ def click(
 
 
 def stored_events(assistant: Assistant, sender: str) -> int:
+    """Events stored for the user `sender` in any conversation, under any id."""
     engine = create_engine(assistant.database_url, future=True)
     try:
         with engine.connect() as connection:
             return connection.execute(
-                text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+                text("SELECT COUNT(*) FROM events WHERE sender_id LIKE :sender"),
+                {"sender": f"%{sender}%"},
             ).scalar_one()
     finally:
         engine.dispose()
@@ -184,7 +202,7 @@ def test_german_personal_chat_from_welcome_to_the_verdict_card(
     assert "Sie erfüllen alle Mindestanforderungen" in unescaped(reply_texts(replies))
     [verdict] = cards(replies)
     shown = card_text(verdict)
-    slots = assistant.tracker(user)["slots"]
+    slots = assistant.tracker(tracker_id(user))["slots"]
     assert slots["support_plan"] == "psfp" and slots["managed_services"] == 2
     assert slots["language"] == "de"
     assert "Regelwerk" in shown and verdict["version"] == "1.5"
@@ -230,12 +248,12 @@ def test_english_group_chat_keeps_two_colleagues_facts_apart(
             "Can we register?",
         ),
     )
-    alice_slots = assistant.tracker(f"{alice}|{chat}")["slots"]
-    bob_slots = assistant.tracker(f"{bob}|{chat}")["slots"]
+    alice_slots = assistant.tracker(tracker_id(alice, chat))["slots"]
+    bob_slots = assistant.tracker(tracker_id(bob, chat))["slots"]
     assert alice_slots["csp_revenue_usd"] == 350000 and bob_slots["csp_revenue_usd"] == 120000
     assert alice_slots["language"] == "en" and bob_slots["language"] == "en"
     # The bot's @mention never reached NLU.
-    latest = assistant.tracker(f"{bob}|{chat}")["latest_message"]["text"]
+    latest = assistant.tracker(tracker_id(bob, chat))["latest_message"]["text"]
     assert latest.startswith("We have been an indirect reseller") and "<at>" not in latest
     # Bob's card click is Bob's answer, in the group chat too.
     [card] = cards(replies)
@@ -244,8 +262,8 @@ def test_english_group_chat_keeps_two_colleagues_facts_apart(
         assistant, botframework, bob, card, "Yes", conversation=chat, kind="groupChat",
         locale="en-US",
     )  # fmt: skip
-    assert assistant.tracker(f"{bob}|{chat}")["slots"]["partner_id_active"] is True
-    assert assistant.tracker(f"{alice}|{chat}")["slots"]["partner_id_active"] is None
+    assert assistant.tracker(tracker_id(bob, chat))["slots"]["partner_id_active"] is True
+    assert assistant.tracker(tracker_id(alice, chat))["slots"]["partner_id_active"] is None
 
 
 def test_what_do_i_still_lack_is_a_card_and_a_text(
@@ -276,7 +294,7 @@ def test_the_channel_locale_decides_an_ambiguous_first_message(
     user = new_user()
     before = len(botframework.replies)
     say(assistant, botframework, activity(botframework, user, "PSfP", locale=locale))
-    assert assistant.tracker(user)["slots"]["language"] == lang
+    assert assistant.tracker(tracker_id(user))["slots"]["language"] == lang
     # While the turn was processed, Teams showed the bot typing.
     first = botframework.replies_since(before)[0]
     assert first.activity["type"] == "typing" and first.conversation_id == f"a:{user}"
@@ -344,7 +362,9 @@ REJECTED = {
         lambda bf: bf.token(exp=int(time.time()) - 400, nbf=int(time.time()) - 4000),
     ),
     "not yet valid": (403, lambda bf: bf.token(nbf=int(time.time()) + 400)),
-    "key not endorsed for msteams": (403, lambda bf: bf.token(key=bf.keys[1])),  # key-skype
+    "key not endorsed for msteams": (403, lambda bf: bf.token(key=bf.key("key-skype"))),
+    "key endorsed for Web Chat only": (403, lambda bf: bf.token(key=bf.key("key-directline"))),
+    "key with no endorsements": (403, lambda bf: bf.token(key=bf.key("key-unendorsed"))),
     "serviceurl claim differs": (403, lambda bf: bf.token(service_url="https://evil.example/")),
     "no serviceurl claim": (403, lambda bf: bf.token(serviceurl=None)),
     "token without kid": (403, lambda bf: _without_kid(bf.token())),
@@ -415,6 +435,213 @@ def test_bad_bodies_get_a_clear_status(
     assert post(assistant, huge, token) == 413
 
 
+def events_of(assistant: Assistant, sender: str) -> int:
+    """Events stored under exactly the tracker id `sender`."""
+    engine = create_engine(assistant.database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+# --- who may speak: Teams, of our tenant -------------------------------------------------------
+
+# A training example of staff_lookup (checked below), and the PartnerID it names.
+STAFF_LOOKUP = "Fetch the assessment for PartnerID 1122334"
+LOOKED_UP_PARTNER = "1122334"
+STAFF_ONLY = "Only the support team"
+
+
+def as_staff(body: dict[str, Any], aad: bool = True) -> dict[str, Any]:
+    """`body` sent as the staff user, as any Bot Framework client can claim to be."""
+    user = {"id": STAFF_AAD_ID, "name": "Support"}
+    return {**body, "from": {**user, "aadObjectId": STAFF_AAD_ID} if aad else user}
+
+
+@pytest.mark.parametrize(
+    ("channel", "kid"),
+    [("webchat", "key-shared"), ("directline", "key-shared"), ("directline", "key-directline")],
+)
+def test_web_chat_and_direct_line_cannot_speak_as_a_teams_user(
+    assistant: Assistant, botframework: FakeBotFramework, channel: str, kid: str
+) -> None:
+    # Correctly signed by Microsoft for that channel; its client chose the sender (the staff
+    # user) and even the tenant fields: refused, and nothing reaches any tracker.
+    events = stored_events(assistant, STAFF_AAD_ID)
+    before = len(botframework.replies)
+    body = as_staff(activity(botframework, STAFF_AAD_ID, STAFF_LOOKUP, locale="en-US"))
+    body["channelId"] = channel
+    assert post(assistant, body, botframework.token(key=botframework.key(kid))) == 403
+    assert stored_events(assistant, STAFF_AAD_ID) == events
+    assert botframework.replies_since(before) == []
+
+
+def _tenant(body: dict[str, Any], conversation: str | None, channel_data: str | None) -> dict:
+    body = {**body, "conversation": dict(body["conversation"])}
+    body["conversation"].pop("tenantId")
+    body.pop("channelData")
+    if conversation:
+        body["conversation"]["tenantId"] = conversation
+    if channel_data:
+        body["channelData"] = {"tenant": {"id": channel_data}}
+    return body
+
+
+TENANTS = {
+    "another tenant": (403, OTHER_TENANT_ID, OTHER_TENANT_ID),
+    "another tenant in channelData only": (403, None, OTHER_TENANT_ID),
+    "another tenant in the conversation only": (403, OTHER_TENANT_ID, None),
+    "the two fields disagree": (403, TENANT_ID, OTHER_TENANT_ID),
+    "the two fields disagree the other way": (403, OTHER_TENANT_ID, TENANT_ID),
+    "no tenant": (403, None, None),
+    "ours in channelData only": (200, None, TENANT_ID),
+    "ours in upper case": (200, TENANT_ID.upper(), TENANT_ID),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TENANTS))
+def test_only_our_tenants_activities_are_served(
+    assistant: Assistant, botframework: FakeBotFramework, case: str
+) -> None:
+    status, conversation, channel_data = TENANTS[case]
+    user = new_user()
+    before = len(botframework.replies)
+    body = _tenant(activity(botframework, user, "Hallo"), conversation, channel_data)
+    assert post(assistant, body, botframework.token()) == status
+    if status == 200:
+        assert events_of(assistant, tracker_id(user)) > 0
+        return
+    assert stored_events(assistant, user) == 0
+    assert botframework.replies_since(before) == []
+    # Nor does another organisation's Teams get a welcome.
+    added = {**body, "type": "conversationUpdate", "membersAdded": [BOT]}
+    assert post(assistant, added, botframework.token()) == 403
+    assert botframework.replies_since(before) == []
+
+
+def _with(**fields: Any) -> Any:
+    return lambda body: {**body, **fields}
+
+
+def _without(key: str) -> Any:
+    return lambda body: {k: v for k, v in body.items() if k != key}
+
+
+MALFORMED = {
+    "channelId a list": _with(channelId=["msteams"]),
+    "channelId an object": _with(channelId={"id": "msteams"}),
+    "channelId a number": _with(channelId=5),
+    "channelId missing": _without("channelId"),
+    "serviceUrl a list": _with(serviceUrl=["http://127.0.0.1/"]),
+    "channelData a list": _with(channelData=[{"tenant": {"id": TENANT_ID}}]),
+    "tenant a string": _with(channelData={"tenant": TENANT_ID}),
+    "tenant id a list": _with(channelData={"tenant": {"id": [TENANT_ID]}}),
+    "conversation tenantId an object": lambda body: {
+        **body, "conversation": {**body["conversation"], "tenantId": {"id": TENANT_ID}},
+    },
+    "from a string": _with(**{"from": "29:someone"}),
+    "aadObjectId not an object id": lambda body: {
+        **body, "from": {"id": "29:x", "aadObjectId": "29:x"},
+    },
+    "aadObjectId a list": lambda body: {
+        **body, "from": {"id": "29:x", "aadObjectId": [STAFF_AAD_ID]},
+    },
+    "conversation id too long": lambda body: {
+        **body, "conversation": {**body["conversation"], "id": "19:" + "x" * 300,
+                                 "conversationType": "groupChat"},
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_activities_are_400_never_500(
+    assistant: Assistant, botframework: FakeBotFramework, case: str
+) -> None:
+    user = new_user()
+    body = MALFORMED[case](activity(botframework, user, "Hallo"))
+    assert post(assistant, body, botframework.token()) == 400
+    assert stored_events(assistant, user) == 0
+
+
+def test_json_nested_beyond_the_parsers_depth_is_400(
+    assistant: Assistant, botframework: FakeBotFramework
+) -> None:
+    assert post(assistant, b"[" * 100_000, botframework.token()) == 400
+
+
+def test_a_user_without_an_entra_object_id_speaks_in_a_namespace_of_its_own(
+    assistant: Assistant, botframework: FakeBotFramework
+) -> None:
+    # Its Bot Framework id is shaped like an object id, even like the staff user's: still never
+    # the conversation "teams:<object id>".
+    user = new_user()
+    body = activity(botframework, user, "Wir haben 350.000 USD CSP-Umsatz.")
+    body["from"] = {"id": user, "name": "Gast"}
+    say(assistant, botframework, body)
+    assert assistant.tracker(f"teams:bf:{user}")["slots"]["csp_revenue_usd"] == 350000
+    assert events_of(assistant, tracker_id(user)) == 0 and events_of(assistant, user) == 0
+    events = events_of(assistant, tracker_id(STAFF_AAD_ID))
+    replies = say(assistant, botframework, as_staff(activity(botframework, STAFF_AAD_ID, STAFF_LOOKUP, locale="en-US"), aad=False))  # fmt: skip
+    assert STAFF_ONLY in unescaped(reply_texts(replies))
+    assert events_of(assistant, tracker_id(STAFF_AAD_ID)) == events
+
+
+def test_staff_lookup_is_the_tenants_staff_users_in_a_teams_personal_chat_only(
+    assistant: Assistant, botframework: FakeBotFramework
+) -> None:
+    # A partner's assessment, stored as the assistant stores one; its conversation id marks
+    # every answer that discloses it.
+    partner = "partner" + uuid.uuid4().hex[:12]
+    repository = Repository(assistant.database_url)
+    try:
+        facts = {"partner_id": LOOKED_UP_PARTNER, "indirect_months": 14}
+        verdict = evaluate(Facts.from_mapping(facts))
+        repository.record_assessment(partner, "rest", "en", verdict)
+    finally:
+        repository.dispose()
+
+    # A REST caller naming itself after the staff user, plain or in the Teams namespace: the
+    # REST channel refuses the latter (403) or the action does; nothing is disclosed either way.
+    for sender in (STAFF_AAD_ID, tracker_id(STAFF_AAD_ID)):
+        body = {"sender": sender, "message": STAFF_LOOKUP}
+        status, messages = http("POST", f"{assistant.base}/webhooks/rest/webhook", body)
+        shown = "\n".join(m.get("text") or "" for m in messages or [])
+        assert status in (200, 403), (sender, status)
+        # (Its own words may be echoed, "Noted – PartnerID: 1122334": not the stored assessment.)
+        assert partner not in shown, sender
+        if status == 200:
+            assert STAFF_ONLY in shown, sender
+
+    def lookup(body: dict[str, Any]) -> str:
+        return unescaped(reply_texts(say(assistant, botframework, body)))
+
+    # Another user of our tenant, and the staff user in a group chat: refused.
+    assert STAFF_ONLY in lookup(activity(botframework, new_user(), STAFF_LOOKUP, locale="en-US"))
+    chat = f"19:{uuid.uuid4().hex}@thread.v2"
+    in_chat = activity(botframework, STAFF_AAD_ID, STAFF_LOOKUP, locale="en-US",
+                       conversation=chat, kind="groupChat")  # fmt: skip
+    shown = lookup(in_chat)
+    assert STAFF_ONLY in shown and partner not in shown
+    # The staff user in their personal chat in Teams: answered.
+    shown = lookup(activity(botframework, STAFF_AAD_ID, STAFF_LOOKUP, locale="en-US"))
+    assert partner in shown and LOOKED_UP_PARTNER in shown
+
+
+def test_the_staff_lookup_phrase_is_a_training_example() -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = Path(__file__).resolve().parents[2]
+    examples = {
+        example.get("text"): example.get_full_intent()
+        for path in sorted((root / "data" / "nlu").rglob("*.yml"))
+        for example in load_data(str(path)).intent_examples
+    }
+    assert examples.get(STAFF_LOOKUP) == "staff_lookup"
+
+
 # --- outbound --------------------------------------------------------------------------------
 
 
@@ -450,7 +677,7 @@ def test_connector_down_loses_nothing(assistant: Assistant, botframework: FakeBo
     before = len(botframework.replies)
     assert post(assistant, body, botframework.token(service_url=down)) == 200
     assert botframework.replies_since(before) == []
-    tracker = assistant.tracker(user)
+    tracker = assistant.tracker(tracker_id(user))
     assert tracker["slots"]["indirect_months"] == 14  # the turn was kept
     assert tracker["slots"]["requested_slot"] == "csp_revenue_usd"
     replies = say(

@@ -4,8 +4,14 @@ The checks (Bot Framework "Authentication with the Bot Connector service", and M
 botbuilder-python `channel_validation.py` for the edge cases): a Bearer JWT, RS256 only (never the
 token's own choice of algorithm), issuer `https://api.botframework.com`, audience = our app id,
 `exp`/`nbf` with 5 minutes of clock skew, signed by a key from the OpenID metadata's `jwks_uri`;
-where the key lists `endorsements`, the activity's `channelId` must be among them; the token's
-`serviceurl` claim must equal the activity's `serviceUrl`.
+the token's `serviceurl` claim must equal the activity's `serviceUrl`.
+
+Channel: Microsoft signs the tokens of every Bot Framework channel with the same keys, and Web Chat
+and Direct Line (on by default for an Azure Bot) let their client choose the sender's ids. So this
+endpoint serves exactly one channel: the activity's `channelId` must be the string "msteams", and
+the signing key must list "msteams" among its `endorsements` ("the activity's ChannelId MUST be
+found in the endorsement list", Bot Framework's EndorsementsValidator). A key that lists no
+endorsements endorses nothing here (botbuilder-python would skip the check for it).
 
 Keys are fetched lazily (start-up needs no network), kept for a day at most, and a token naming
 an unknown key id refreshes them at most once per few minutes, so forged tokens cannot make us
@@ -31,6 +37,8 @@ from bot.channels.teams.settings import TOKEN_ISSUER
 logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
+# The one Bot Framework channel this endpoint serves.
+TEAMS_CHANNEL_ID = "msteams"
 CLOCK_SKEW_SECONDS = 300
 # Microsoft rotates its signing keys with overlap; a day-old key set is still good.
 KEYS_MAX_AGE_SECONDS = 24 * 3600
@@ -147,6 +155,11 @@ async def authenticate(
     if not match or len(match[1]) > MAX_TOKEN_CHARS:
         raise AuthError(401, "Authorization is not a Bearer token")
     token = match[1]
+    channel = activity.get("channelId")
+    # Compared, never looked up: a channelId of any JSON type is refused here, not a TypeError.
+    if not isinstance(channel, str) or channel != TEAMS_CHANNEL_ID:
+        shown = channel[:40] if isinstance(channel, str) else type(channel).__name__
+        raise AuthError(403, f"channel {shown!r} is not served here (only {TEAMS_CHANNEL_ID})")
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -162,9 +175,8 @@ async def authenticate(
         raise AuthError(503, str(error)) from None
     if key is None:
         raise AuthError(403, "unknown signing key")
-    channel = activity.get("channelId")
-    if key.endorsements is not None and channel not in key.endorsements:
-        raise AuthError(403, f"signing key is not endorsed for channel {str(channel)[:40]!r}")
+    if not key.endorsements or TEAMS_CHANNEL_ID not in key.endorsements:
+        raise AuthError(403, f"signing key is not endorsed for {TEAMS_CHANNEL_ID}")
     try:
         claims = jwt.decode(
             token,

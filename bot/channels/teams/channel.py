@@ -4,13 +4,17 @@ Registered in credentials.yml by its module path (`bot.channels.teams.channel.Te
 served at `POST /webhooks/teams/api/messages`. Settings come from the environment
 (bot/channels/teams/settings.py); without them the endpoint answers 503 and does nothing else.
 
-Every request is authenticated (bot/channels/teams/auth.py) before anything reaches the tracker.
-Conversation identity: a personal chat is its user's (sender id = the user's Entra object id, so
-`BOT_STAFF_IDS` lists those); in a group chat or channel every user has their own conversation
-(`<user>|<conversation>`), so two colleagues' facts never mix and "delete my data" deletes only
-the asking user's. The bot's @mention is removed before NLU; a card button's click
-(`activity.value`) is the answer it stands for; the activity's locale is the channel locale of
-CONTRACT.md §5.
+Every request is authenticated (bot/channels/teams/auth.py: channel "msteams" only) and must
+come from our tenant (`TEAMS_TENANT_ID`) before anything reaches the tracker; a malformed activity
+is 400. Conversation identity, in the channel's own tracker-id namespace (`TEAMS_PREFIX`, which
+the REST channel refuses): a personal chat is its user's ("teams:<Entra object id>", the only
+conversation that can be staff's, see bot.storage.config.is_staff); in a group chat or channel
+every user has their own conversation ("teams:<user>|<conversation>"), so two colleagues' facts
+never mix and "delete my data" deletes only the asking user's. A user without an Entra object id
+(`aadObjectId`) is "teams:bf:<Bot Framework id>": a sub-namespace, so that such an id, which
+Microsoft does not vouch for as an Entra identity, can never read as an object id. The bot's
+@mention is removed before NLU; a card button's click (`activity.value`) is the answer it stands
+for; the activity's locale is the channel locale of CONTRACT.md §5.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import Guard
+from bot.channels.owners import TEAMS_PREFIX
 from bot.channels.teams.auth import AuthError, OpenIdKeys, authenticate
 from bot.channels.teams.cards import (
     CARD_CONTENT_TYPE,
@@ -54,6 +59,20 @@ MAX_TEXT_CHARS = 12_000
 # Teams delivers an event again when we answer slowly; a welcome is sent once per conversation.
 MAX_REMEMBERED_WELCOMES = 10_000
 _THREAD_SUFFIX = re.compile(r";messageid=\d+$")
+# Users without an Entra object id, under the Teams prefix: "teams:bf:<from.id>".
+BOT_FRAMEWORK_NAMESPACE = "bf:"
+_ENTRA_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+# Rasa's `events.sender_id` (and our tables' conversation_id) hold 255 characters.
+MAX_SENDER_ID_CHARS = 255
+
+
+class Refused(Exception):
+    """An activity that goes no further: the HTTP status to answer and why (for the log)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 class TeamsInput(InputChannel):
@@ -92,20 +111,30 @@ class TeamsInput(InputChannel):
                 return response.json({"error": "too large"}, status=413)
             try:
                 activity = json.loads(request.body or b"")
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 activity = None
             if not isinstance(activity, dict):
                 logger.warning("Teams: rejected a request: body is not a JSON activity")
                 return response.json({"error": "not an activity"}, status=400)
             try:
+                check_shape(activity)
                 await authenticate(
                     request.headers.get("Authorization"), activity, self.settings.app_id, self.keys
                 )
-            except AuthError as error:
+                check_tenant(activity, self.settings.tenant_id)
+                if activity.get("type") == "message" and len(sender_id(activity)) > (
+                    MAX_SENDER_ID_CHARS
+                ):
+                    raise Refused(400, "conversation id too long")
+            except (AuthError, Refused) as error:
+                # The reason only: never the user's text.
                 logger.warning(
                     "Teams: rejected a request (HTTP %s): %s", error.status, error.reason
                 )
-                return response.json({"error": "unauthorized"}, status=error.status)
+                status = error.status
+                return response.json(
+                    {"error": "bad request" if status == 400 else "unauthorized"}, status=status
+                )
             self.connector.trust(activity["serviceUrl"])
             kind = activity.get("type")
             if kind == "message":
@@ -270,14 +299,78 @@ def _list(value: Any) -> list[Any]:
 
 
 def sender_id(activity: Mapping[str, Any]) -> str:
-    """Whose conversation this is: the user in a personal chat, user and chat elsewhere."""
+    """Whose conversation this is, as a tracker id under TEAMS_PREFIX: the user in a personal
+    chat, user and chat elsewhere; "" when the activity names no user."""
     user = _object(activity.get("from"))
-    user_id = _str(user.get("aadObjectId")) or _str(user.get("id"))
+    aad = _str(user.get("aadObjectId"))
+    if _ENTRA_OBJECT_ID.fullmatch(aad):
+        user_id = aad
+    elif _str(user.get("id")):
+        user_id = BOT_FRAMEWORK_NAMESPACE + _str(user.get("id"))
+    else:
+        return ""
     conversation = _object(activity.get("conversation"))
     if (conversation.get("conversationType") or "personal") == "personal":
-        return user_id
+        return TEAMS_PREFIX + user_id
     # A channel's reply threads are one conversation per user: the facts belong to the channel.
-    return f"{user_id}|{_THREAD_SUFFIX.sub('', _str(conversation.get('id')))}"
+    return f"{TEAMS_PREFIX}{user_id}|{_THREAD_SUFFIX.sub('', _str(conversation.get('id')))}"
+
+
+def check_shape(activity: Mapping[str, Any]) -> None:
+    """Refused(400) unless the parts this channel reads have the types Bot Framework gives them."""
+    for key in ("channelId", "serviceUrl"):
+        if not _str(activity.get(key)):
+            raise Refused(400, f"{key} is not a non-empty string")
+    parts = {"activity": activity}
+    for key in ("from", "conversation", "recipient", "channelData"):
+        if activity.get(key) is not None and not isinstance(activity[key], dict):
+            raise Refused(400, f"{key} is not an object")
+        parts[key] = _object(activity.get(key))
+    if parts["channelData"].get("tenant") is not None and not isinstance(
+        parts["channelData"]["tenant"], dict
+    ):
+        raise Refused(400, "channelData.tenant is not an object")
+    parts["channelData.tenant"] = _object(parts["channelData"].get("tenant"))
+    for part, key in (
+        ("activity", "type"),
+        ("from", "id"),
+        ("from", "aadObjectId"),
+        ("conversation", "id"),
+        ("conversation", "conversationType"),
+        ("conversation", "tenantId"),
+        ("channelData.tenant", "id"),
+    ):
+        if parts[part].get(key) is not None and not isinstance(parts[part][key], str):
+            raise Refused(400, f"{part}.{key} is not a string")
+    aad = parts["from"].get("aadObjectId")
+    if aad and not _ENTRA_OBJECT_ID.fullmatch(aad):
+        raise Refused(400, "from.aadObjectId is not an Entra object id")
+
+
+def activity_tenant(activity: Mapping[str, Any]) -> str | None:
+    """The tenant Teams names for the activity (`channelData.tenant.id`, `conversation.tenantId`),
+    lower case; None when it names none; Refused(403) when the two disagree."""
+    named = {
+        value.lower()
+        for value in (
+            _str(_object(_object(activity.get("channelData")).get("tenant")).get("id")),
+            _str(_object(activity.get("conversation")).get("tenantId")),
+        )
+        if value
+    }
+    if len(named) > 1:
+        raise Refused(403, "the activity names two tenants")
+    return next(iter(named), None)
+
+
+def check_tenant(activity: Mapping[str, Any], tenant_id: str) -> None:
+    """Refused(403) unless the activity comes from the tenant `tenant_id` (Teams in other
+    organisations can reach a bot too: a multi-tenant app, a shared channel, a guest's tenant)."""
+    tenant = activity_tenant(activity)
+    if tenant is None:
+        raise Refused(403, "the activity names no tenant")
+    if tenant != tenant_id.strip().lower():
+        raise Refused(403, "activity from another tenant")
 
 
 def user_text(activity: Mapping[str, Any]) -> str:
