@@ -14,6 +14,7 @@ from bot.serve import ensure_model  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     E2E_RATE_LIMIT,
     PG_TURN_TIMEOUT,
+    REST_TOKEN,
     WIDGET_HOST_PORT,
     WIDGET_SECRET,
     Assistant,
@@ -47,6 +48,8 @@ def assistant(model: Path, tmp_path_factory, botframework: FakeBotFramework) -> 
         "BOT_WIDGET_SECRET": WIDGET_SECRET,
         # Tests talk faster than people: a burst of 30 per sender, then one message every 2 s.
         "BOT_RATE_LIMIT": E2E_RATE_LIMIT,
+        "BOT_REST_TOKEN": REST_TOKEN,
+        "BOT_TRUSTED_PROXIES": "127.0.0.1",
     }
     running = Assistant(f"sqlite:///{database}", model, env=env).start()
     yield running

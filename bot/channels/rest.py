@@ -1,15 +1,24 @@
 """The REST channel (`POST /webhooks/rest/webhook`, body {"sender", "message", "metadata"?,
 "message_id"?}; a message retried with the same `message_id` is answered once).
 
-A trusted, server-to-server channel: its sender id is the caller's choice, so whoever can reach it
-can speak in any conversation. `BOT_REST_CHANNEL=off` switches it off where only Teams and the
-widget face users (the route then answers 404). Unlike Rasa's own RestInput, a request of the
-wrong shape gets a 400 instead of an error deep inside Rasa, and every message passes the guard
-(bot/channels/guard.py): limits, rate, and an answer when a part behind the turn fails.
+A server-to-server channel for trusted integrations: its tracker id is the caller's `sender`
+(CONTRACT.md §6), so who may call it is decided before anything else:
+- from this machine (loopback; behind `BOT_TRUSTED_PROXIES` the client's address counts, see
+  bot/channels/clients.py) it needs nothing; from elsewhere, `Authorization: Bearer <token>` with
+  the token an operator sets in `BOT_REST_TOKEN` (unset: other addresses are refused, 403);
+- only `Content-Type: application/json` (415 otherwise), and no browser: a request that carries
+  an `Origin` is refused (403), so no web page can post into it from a visitor's browser;
+- a `sender` in another channel's namespace (a Teams user's, a widget conversation's:
+  bot/channels/owners.py) is refused (403): no REST caller speaks in, reads or deletes them.
+`BOT_REST_CHANNEL=off` switches it off (404). A request of the wrong shape gets a 400 instead of
+an error deep inside Rasa, and every message passes the guard (bot/channels/guard.py): limits,
+rate (per conversation, and per address for callers from elsewhere), and an answer when a part
+behind the turn fails.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -21,19 +30,37 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.clients import client_of
 from bot.channels.guard import MAX_SENDER_CHARS, Guard, storable
+from bot.channels.owners import REST, owning_channel
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_NAME = "rest"
-# Bodies up to this size are read, so that an over-long message gets the guard's answer in the
-# conversation's language; larger ones are refused unread.
-MAX_BODY_BYTES = 4 * 1024 * 1024
+CHANNEL_NAME = REST
+TOKEN_ENV = "BOT_REST_TOKEN"
 
 
 def rest_enabled(env: dict[str, str] | None = None) -> bool:
     value = (os.environ if env is None else env).get("BOT_REST_CHANNEL", "on").strip().lower()
     return value not in ("off", "0", "false", "no")
+
+
+def rest_token(env: dict[str, str] | None = None) -> str:
+    return ((os.environ if env is None else env).get(TOKEN_ENV) or "").strip()
+
+
+def bearer_matches(header: str | None, token: str) -> bool:
+    scheme, _, given = (header or "").partition(" ")
+    return (
+        bool(token)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
+    )
+
+
+def _refused(status: int, error: str, why: str) -> HTTPResponse:
+    logger.warning("rest: refused a request (HTTP %s): %s", status, why)
+    return response.json({"error": error}, status=status)
 
 
 class BadRequest(ValueError):
@@ -78,10 +105,11 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
-        return cls(rest_enabled())
+        return cls(rest_enabled(), rest_token())
 
-    def __init__(self, enabled: bool = True, guard: Guard | None = None) -> None:
+    def __init__(self, enabled: bool = True, token: str = "", guard: Guard | None = None) -> None:
         self.enabled = enabled
+        self.token = token
         self.guard = guard or Guard()
         if not enabled:
             logger.info("REST channel is off (BOT_REST_CHANNEL=off)")
@@ -97,13 +125,29 @@ class RestInput(InputChannel):
         async def webhook(request: Request) -> HTTPResponse:
             if not self.enabled:
                 return response.json({"error": "the REST channel is off"}, status=404)
-            body = request.body or b""
-            if len(body) > MAX_BODY_BYTES:
-                return response.json({"error": "the body is too large"}, status=413)
+            client = client_of(request)
+            if not client.local and not bearer_matches(
+                request.headers.get("Authorization"), self.token
+            ):
+                return _refused(
+                    403,
+                    "the REST channel answers this machine only, others with the operator's token",
+                    f"no valid token from {client.address or 'an unknown address'}",
+                )
+            if "origin" in request.headers:
+                return _refused(403, "the REST channel is not for browsers", "sent by a browser")
+            if (request.content_type or "").split(";")[0].strip().lower() != "application/json":
+                return _refused(415, "the body must be application/json", "not JSON")
             try:
-                sender, text, metadata, message_id = parse_body(body)
+                sender, text, metadata, message_id = parse_body(request.body or b"")
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
+            if owning_channel(sender) != REST:
+                return _refused(
+                    403,
+                    "this sender id belongs to another channel's conversation",
+                    f"a sender id of the {owning_channel(sender)} channel",
+                )
             collector = CollectingOutputChannel()
             message = UserMessage(
                 text,
@@ -119,6 +163,9 @@ class RestInput(InputChannel):
                 message,
                 getattr(request.app.ctx, "agent", None),
                 locale if isinstance(locale, str) else None,
+                # Callers on this machine relay many users (an integration, the tests): each
+                # conversation is limited, not their one address.
+                sources=() if client.local else (client.source,),
             )
             return response.json(collector.messages)
 

@@ -43,6 +43,9 @@ def http(
 # The port of the browser tests' host page (another origin) that may embed the widget.
 WIDGET_HOST_PORT = free_port()
 WIDGET_SECRET = "e2e-widget-" + uuid.uuid4().hex
+# The REST channel's token for callers from elsewhere; the session's assistant believes the
+# client address a proxy on loopback forwards, as the cluster's servers believe HAProxy.
+REST_TOKEN = "e2e-rest-" + uuid.uuid4().hex
 E2E_RATE_LIMIT = "30/60"
 # The turn timeout of the assistant on PostgreSQL (`pg_assistant`), whose fault tests wait for it.
 PG_TURN_TIMEOUT = 15
