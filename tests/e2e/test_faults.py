@@ -1,7 +1,8 @@
 """Faults with the real processes, on a PostgreSQL cluster of the tests' own (`pg_assistant`): the
 action server and the Rasa server SIGKILLed and restarted, the database stopped and started again.
 Each time the user gets an answer (never silence, never a 5xx) and no fact confirmed to the user is lost. The
-servers' log, written through all of it, holds none of the secrets they were given."""
+servers' log, written through all of it, holds none of the secrets they were given and none of
+the words a partner wrote while a statement failed."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ def guard_text(key: str, lang: str) -> str:
 
 def slots(assistant: Assistant, sender: str) -> dict:
     return assistant.tracker(sender)["slots"]
+
+
+# A partner's words sent while the database is down: the failed statements that carried them
+# must not carry them into the log.
+PARTNERS_WORDS = "Vertraulich-" + uuid.uuid4().hex
 
 
 def new_sender(kind: str) -> str:
@@ -95,7 +101,7 @@ def test_the_database_stopped_and_started_again(
     assert slots(pg_assistant, sender)["indirect_months"] == 14
     pg_cluster.stop()
     try:
-        replies = pg_assistant.say(sender, GERMAN_REVENUE)
+        replies = pg_assistant.say(sender, f"{GERMAN_REVENUE} ({PARTNERS_WORDS})")
         assert guard_text("storage_unavailable", "de") in texts(replies)
     finally:
         pg_cluster.start()
@@ -107,11 +113,11 @@ def test_the_database_stopped_and_started_again(
     assert facts["language"] == "de"
 
 
-def test_the_log_of_all_this_holds_no_secret(
+def test_the_log_of_all_this_holds_no_secret_and_no_partners_words(
     pg_assistant: Assistant, pg_cluster: PostgresCluster, pg_log: Path
 ):
     written = pg_log.read_text("utf-8", errors="replace")
     # The log is the servers' own, with the failures above in it.
     assert "unavailable" in written and "storage_unavailable" in written
-    for secret in (TOKEN, pg_cluster.password, APP_PASSWORD):
+    for secret in (TOKEN, pg_cluster.password, APP_PASSWORD, PARTNERS_WORDS):
         assert secret not in written
