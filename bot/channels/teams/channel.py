@@ -91,6 +91,11 @@ class TeamsInput(InputChannel):
         if settings is None:
             logger.info("Microsoft Teams channel is off (TEAMS_APP_ID etc. not set)")
             return
+        if not _ENTRA_OBJECT_ID.fullmatch(settings.tenant_id):
+            # A domain name works for the token URL, but activities name the tenant by its id.
+            logger.warning(
+                "TEAMS_TENANT_ID is not a tenant id (a GUID): every Teams activity will be refused"
+            )
         self.keys = OpenIdKeys(settings.openid_metadata_url)
         self.connector = BotConnector(settings)
         self._welcomed: OrderedDict[str, None] = OrderedDict()
