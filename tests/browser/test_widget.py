@@ -8,13 +8,18 @@ trained from this data. Expected texts come from the assistant's own catalog.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from bot.conversation.texts import question
-from tests.browser.host_page import HostPages
+from bot.i18n import Message
+from bot.texts import render_text
+from tests.browser.host_page import HOST_PAGE_PORT, HostPages
 from tests.browser.widget import TAG, Widget, expect
-from tests.e2e.conftest import ENGLISH_START, GERMAN_REVENUE, GERMAN_START, ask
+from tests.e2e.conftest import ENGLISH_START, GERMAN_REVENUE, GERMAN_START, Assistant, ask
+from tests.e2e.test_widget_channel import FORGET_DE
+from tests.e2e.test_widget_channel import Widget as SocketClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "widget-verdict-de.png"
@@ -379,3 +384,129 @@ def test_language_toggle_and_new_conversation(open_widget) -> None:
     expect(widget.find(".title")).to_have_text("CSP Direct-Bill Check")
     expect(toggle).to_have_text("Deutsch")
     widget.expect_bot_line("English")
+
+
+def test_the_chat_page_connects_over_each_transport_under_its_own_csp(
+    open_widget, assistant: Assistant
+) -> None:
+    """/chat is the page our CSP governs (`connect-src 'self'`, no `ws:`): in Chromium 'self'
+    covers the page's own ws:// as well (CSP Level 3), and long-polling is plain same-origin
+    HTTP. Any violation fails the test (the `open_widget` fixture)."""
+    for transport in ("websocket", "polling"):
+        sockets: list[str] = []
+        polls: list[str] = []
+
+        def force(route, _request, transport=transport) -> None:
+            # The page is served as it is (a document fulfilled by Playwright would have no
+            # address space, and Chromium's local-network checks would block its sockets); the
+            # script's default transports are pinned instead.
+            served = route.fetch()
+            script = served.text().replace('"polling,websocket")', f'"{transport}")')
+            assert f'"{transport}")' in script
+            route.fulfill(response=served, body=script)
+
+        policies: list[str] = []
+
+        def watch(page, sockets=sockets, polls=polls, policies=policies, force=force) -> None:
+            page.route(f"{assistant.base}/widget.js", force)
+            page.on("websocket", lambda ws: sockets.append(ws.url))
+            page.on(
+                "request",
+                lambda r: polls.append(r.url) if "transport=polling" in r.url else None,
+            )
+            page.on(
+                "response",
+                lambda r: policies.append(r.headers.get("content-security-policy", ""))
+                if r.url == f"{assistant.base}/chat"
+                else None,
+            )
+
+        widget = open_widget(before=watch)
+        widget.send(GERMAN_START)
+        widget.expect_question(q("csp_revenue_usd", "de"))
+        assert policies and "connect-src 'self';" in policies[0], policies
+        assert " ws:" not in policies[0] and " wss:" not in policies[0], policies
+        if transport == "websocket":
+            assert sockets and all(u.startswith("ws://127.0.0.1:") for u in sockets), sockets
+            assert not polls, polls
+        else:
+            assert polls and not sockets, (polls, sockets)
+
+
+def test_the_chat_pages_csp_refuses_a_socket_to_another_host(
+    open_widget, host_pages: HostPages
+) -> None:
+    """What `ws: wss:` allowed: a script on the page (say, injected) opening a socket to a host
+    of its choosing. Here that host is the partner portal's test server, another origin."""
+    widget = open_widget()
+    expect(widget.find(".intro")).to_be_visible()
+    blocked = widget.page.evaluate(
+        """async (url) => {
+            const seen = [];
+            document.addEventListener("securitypolicyviolation", (e) =>
+                seen.push([e.effectiveDirective, e.blockedURI]));
+            let thrown = null;
+            try {
+                const ws = new WebSocket(url);
+                await new Promise((done) => { ws.onerror = done; ws.onopen = done;
+                                              setTimeout(done, 3000); });
+                ws.close();
+            } catch (error) {
+                thrown = String(error.name);
+            }
+            await new Promise((done) => setTimeout(done, 200));
+            return {seen, thrown};
+        }""",
+        f"ws://127.0.0.1:{HOST_PAGE_PORT}/exfiltrate",
+    )
+    assert blocked["seen"] and blocked["seen"][0][0] == "connect-src", blocked
+    # These violations were the point; the fixture fails on any other.
+    expected = [v for v in widget.csp_violations if "connect-src" in v]
+    assert expected, widget.csp_violations
+    widget.csp_violations[:] = [v for v in widget.csp_violations if v not in expected]
+
+
+def test_delete_my_data_clears_the_browser_and_the_old_token_resumes_nothing(
+    open_widget, assistant: Assistant
+) -> None:
+    key_token = "csp-direct-bill-assistant:token"
+    widget = open_widget()
+    widget.send(GERMAN_START)
+    widget.expect_question(q("csp_revenue_usd", "de"))
+    widget.send(ask("stop"))
+    widget.expect_bot_line("Alles klar, wir hören hier auf.")
+    old_token = widget.storage(key_token)
+    assert old_token
+
+    widget.send(FORGET_DE)
+    confirm = widget.choice("Ja, löschen")
+    expect(confirm).to_have_count(1)
+    confirm.click()
+    forgotten = render_text(Message("widget.labels.forgotten"), "de")
+    expect(widget.find(".note")).to_have_text(forgotten)
+    expect(widget.find(".msg")).to_have_count(0)
+    # A new conversation's token, once confirmed, replaces nothing but itself.
+    widget.page.wait_for_function(
+        "([key, old]) => { const t = localStorage.getItem(key); return t && t !== old; }",
+        arg=[key_token, old_token],
+    )
+    stored = widget.page.evaluate(
+        "() => ({local: {...localStorage}, session: {...sessionStorage}})"
+    )
+    dumped = json.dumps(stored, ensure_ascii=False)
+    for left in (old_token, GERMAN_START, FORGET_DE, "Ja, löschen", "Gelöscht für Gespräch"):
+        assert left not in dumped, (left, stored)
+    assert json.loads(stored["local"].get("csp-direct-bill-assistant:transcript") or "[]") == []
+
+    # The old token, replayed by another client, resumes nothing.
+    replay = SocketClient(assistant.base, ["websocket"]).connect()
+    session = replay.session(token=old_token)
+    assert session["resumed"] is False and session["forgotten"] is True
+    replay.close()
+
+    # A reload shows nothing of it; the conversation goes on afresh: the revenue is asked again.
+    widget.page.reload()
+    expect(widget.find(".intro")).to_be_visible()
+    assert widget.user_texts() == []
+    widget.send(GERMAN_START)
+    widget.expect_question(q("csp_revenue_usd", "de"))
