@@ -76,9 +76,12 @@ class Client:
         return self.address is not None and self.address.is_loopback and not self.via_unknown_proxy
 
     @property
-    def source(self) -> str:
-        """The key its rate limit is counted under."""
-        return f"address:{self.address}" if self.address else "address:unknown"
+    def rate_sources(self) -> tuple[str, ...]:
+        """The keys its address is rate-limited under: none on this machine, whose callers (an
+        integration, the operator's tools) speak for many users."""
+        if self.local:
+            return ()
+        return (f"address:{self.address}" if self.address else "address:unknown",)
 
 
 def client_of(request: Request, proxies: tuple[Network, ...] | None = None) -> Client:

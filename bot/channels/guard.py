@@ -75,6 +75,8 @@ TOO_LONG = "too_long"
 RATE_LIMITED = "rate_limited"
 UNAVAILABLE = "unavailable"
 STORAGE_UNAVAILABLE = "storage_unavailable"
+# The channel's own last check (`admit`) said no, and answered itself.
+NOT_ADMITTED = "not_admitted"
 
 
 class SettingError(ValueError):
@@ -399,13 +401,16 @@ class Guard:
         locale: str | None = None,
         answer: Callable[[str], Awaitable[None]] | None = None,
         sources: Sequence[str] = (),
+        admit: Callable[[], Awaitable[bool]] | None = None,
     ) -> str | None:
         """Refuses the message or lets Rasa handle it. A refusal or a failure behind the turn is
         answered by `answer(code)` where the channel has its own way (the widget's error event),
         else with the guard's text on `message.output_channel`. `agent`: Rasa's agent
         (`app.ctx.agent`), for the conversation's language and its storage errors. `sources`:
         who sent it beyond the conversation (e.g. "address:192.0.2.7"), each rate-limited too.
-        Returns the code, or None."""
+        `admit`: the channel's own check once the limits passed (it answers a "no" itself), so
+        that a flood is refused before it costs the channel anything. Returns the code, or
+        None."""
         lookup = tracker_language(agent)
         strict_storage(agent)
         if answer is None:
@@ -425,6 +430,8 @@ class Guard:
         failures: list[str] = []
         token = _turn_failures.set(failures)
         try:
+            if admit is not None and not await admit():
+                return NOT_ADMITTED
             await asyncio.wait_for(on_new_message(message), self.limits.turn_seconds)
         except asyncio.TimeoutError:
             failed = UNAVAILABLE

@@ -163,9 +163,7 @@ class RestInput(InputChannel):
                 message,
                 getattr(request.app.ctx, "agent", None),
                 locale if isinstance(locale, str) else None,
-                # Callers on this machine relay many users (an integration, the tests): each
-                # conversation is limited, not their one address.
-                sources=() if client.local else (client.source,),
+                sources=client.rate_sources,
             )
             return response.json(collector.messages)
 

@@ -8,6 +8,7 @@ import json
 import urllib.request
 import uuid
 
+from bot.channels.owners import TEAMS_PREFIX
 from tests.e2e.conftest import Assistant, texts
 from tests.e2e.test_teams import activity, say
 from tests.fake_botframework import FakeBotFramework
@@ -53,4 +54,4 @@ def test_a_teams_activity_delivered_again_is_answered_once(
     first = [r.activity.get("text") for r in say(assistant, botframework, body)]
     again = [r.activity.get("text") for r in say(assistant, botframework, body)]
     assert again == first and any("350.000" in (t or "") for t in first)
-    assert user_texts(assistant, user) == [body["text"]]
+    assert user_texts(assistant, TEAMS_PREFIX + user) == [body["text"]]

@@ -30,7 +30,9 @@ from tests.e2e.conftest import (
     texts,
     verdicts,
 )
+from tests.e2e.test_teams import activity, say
 from tests.e2e.test_widget_channel import Widget
+from tests.fake_botframework import FakeBotFramework
 
 ELSEWHERE = "203.0.113.9"  # TEST-NET-3: a client on another machine
 RATE_LIMITED = {CATALOG["guard.rate_limited"][lang] for lang in ("de", "en")}
@@ -269,3 +271,69 @@ def _loopback(hex_address: str) -> bool:
     if len(hex_address) == 8:  # IPv4, little-endian
         return socket.inet_ntoa(bytes.fromhex(hex_address)[::-1]).startswith("127.")
     return hex_address == "00000000000000000000000001000000"  # ::1
+
+
+# --- limits that hold against a client that changes its name ----------------------------------
+
+
+def test_a_widget_client_is_limited_whatever_sockets_and_conversations_it_opens(
+    assistant: Assistant,
+) -> None:
+    """New sockets and new conversations from one address share its bucket (the address a
+    trusted proxy forwards; here the test plays that proxy)."""
+
+    def socket_from(address: str) -> Widget:
+        widget = Widget(assistant.base, ["websocket"])
+        widget.client.connect(
+            assistant.base,
+            transports=["websocket"],
+            socketio_path="/socket.io",
+            headers={"X-Forwarded-For": address},
+        )
+        return widget
+
+    sockets = [socket_from("203.0.113.88") for _ in range(3)]
+    limited_after = None
+    try:
+        for sent in range(1, 121):
+            widget = sockets[sent % 3]
+            widget.session(new=True, locale="en-US")
+            since = len(widget.events)
+            widget.client.call("user_uttered", {"message": "x" * 10_001}, timeout=30)
+            errors = [e["code"] for name, e in widget.events[since:] if name == "bot_error"]
+            assert errors in (["too_long"], ["rate_limited"]), errors
+            if errors == ["rate_limited"]:
+                limited_after = sent
+                break
+        assert limited_after is not None, "120 messages from one address, none limited"
+        other = socket_from("203.0.113.89")
+        other.session(new=True, locale="en-US")
+        since = len(other.events)
+        other.client.call("user_uttered", {"message": "x" * 10_001}, timeout=30)
+        assert [e["code"] for n, e in other.events[since:] if n == "bot_error"] == ["too_long"]
+        other.close()
+    finally:
+        for widget in sockets:
+            widget.close()
+
+
+def test_a_teams_user_is_limited_across_their_chats(
+    assistant: Assistant, botframework: FakeBotFramework
+) -> None:
+    """Every group chat is a conversation of its own; the user's bucket holds across them."""
+    user, limited_after = str(uuid.uuid4()), None
+    for sent in range(1, 121):
+        body = activity(
+            botframework,
+            user,
+            "x" * 10_001,
+            conversation=f"19:chat-{sent}@thread.v2",
+            kind="groupChat",
+        )
+        shown = {r.activity.get("text") for r in say(assistant, botframework, body)}
+        if RATE_LIMITED & shown:
+            limited_after = sent
+            break
+    assert limited_after is not None, "120 messages from one Teams user, none limited"
+    body = activity(botframework, str(uuid.uuid4()), "x" * 10_001)
+    assert not RATE_LIMITED & {r.activity.get("text") for r in say(assistant, botframework, body)}

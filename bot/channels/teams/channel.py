@@ -187,6 +187,9 @@ class TeamsInput(InputChannel):
                 ),
                 agent,
                 channel_locale(activity),
+                # The user across all their chats (a group chat is a conversation of its own);
+                # the tenant is always ours, so it would be one bucket for everyone.
+                sources=(f"teams-user:{user_id(activity)}",),
             )
         finally:
             await typing
@@ -303,22 +306,29 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def sender_id(activity: Mapping[str, Any]) -> str:
-    """Whose conversation this is, as a tracker id under TEAMS_PREFIX: the user in a personal
-    chat, user and chat elsewhere; "" when the activity names no user."""
+def user_id(activity: Mapping[str, Any]) -> str:
+    """Who is writing: the Entra object id, else the Bot Framework id in a namespace of its own
+    (never taken for an object id, so never staff); "" when the activity names no user."""
     user = _object(activity.get("from"))
     aad = _str(user.get("aadObjectId"))
     if _ENTRA_OBJECT_ID.fullmatch(aad):
-        user_id = aad
-    elif _str(user.get("id")):
-        user_id = BOT_FRAMEWORK_NAMESPACE + _str(user.get("id"))
-    else:
+        return aad
+    if _str(user.get("id")):
+        return BOT_FRAMEWORK_NAMESPACE + _str(user.get("id"))
+    return ""
+
+
+def sender_id(activity: Mapping[str, Any]) -> str:
+    """Whose conversation this is, as a tracker id under TEAMS_PREFIX: the user in a personal
+    chat, user and chat elsewhere; "" when the activity names no user."""
+    user = user_id(activity)
+    if not user:
         return ""
     conversation = _object(activity.get("conversation"))
     if (conversation.get("conversationType") or "personal") == "personal":
-        return TEAMS_PREFIX + user_id
+        return TEAMS_PREFIX + user
     # A channel's reply threads are one conversation per user: the facts belong to the channel.
-    return f"{TEAMS_PREFIX}{user_id}|{_THREAD_SUFFIX.sub('', _str(conversation.get('id')))}"
+    return f"{TEAMS_PREFIX}{user}|{_THREAD_SUFFIX.sub('', _str(conversation.get('id')))}"
 
 
 def check_shape(activity: Mapping[str, Any]) -> None:

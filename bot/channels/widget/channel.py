@@ -41,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
+from bot.channels.clients import client_of
 from bot.channels.guard import RATE_LIMITED, TOO_LONG, UNAVAILABLE, Guard
 from bot.channels.widget.assets import (
     IMMUTABLE,
@@ -212,6 +213,10 @@ class WidgetInput(InputChannel):
 
     # --- the conversation ---------------------------------------------------------------------
 
+    def _address_sources(self, sid: str) -> tuple[str, ...]:
+        request = (self.sio.get_environ(sid) or {}).get("sanic.request")
+        return client_of(request).rate_sources if request is not None else ("address:unknown",)
+
     async def is_revoked(self, sender_id: str) -> bool:
         """Whether the conversation was forgotten: asked of the database on a worker thread."""
         if self._revoked is None:
@@ -260,7 +265,14 @@ class WidgetInput(InputChannel):
                 await sio.leave_room(sid, conversation_room(previous))
             await sio.enter_room(sid, conversation_room(session.sender_id))
             await sio.save_session(
-                sid, {"sender_id": session.sender_id, "locale": _locale(data.get("locale"))}
+                sid,
+                {
+                    "sender_id": session.sender_id,
+                    "locale": _locale(data.get("locale")),
+                    # Rate-limited beyond the conversation: this socket, and its address
+                    # (a new conversation or socket does not start afresh).
+                    "sources": [f"socket:{sid}", *self._address_sources(sid)],
+                },
             )
             await sio.emit(
                 "session_confirm",
@@ -279,19 +291,6 @@ class WidgetInput(InputChannel):
             if not state.get("sender_id"):
                 await sio.emit("bot_error", {"code": "no_session"}, room=sid)
                 return
-            # A socket that joined before the conversation was forgotten (another tab, a copied
-            # token) speaks in it no more.
-            try:
-                forgotten = await self.is_revoked(state["sender_id"])
-            except Exception:
-                logger.exception("widget: could not check the conversation's revocation")
-                await sio.emit("bot_error", {"code": UNAVAILABLE}, room=sid)
-                return
-            if forgotten:
-                await sio.leave_room(sid, conversation_room(state["sender_id"]))
-                await sio.save_session(sid, {**state, "sender_id": None})
-                await sio.emit(FORGOTTEN, {}, room=sid)
-                return
             message = data.get("message") if isinstance(data, dict) else None
             if not isinstance(message, str):
                 await sio.emit("bot_error", {"code": "invalid"}, room=sid)
@@ -303,6 +302,17 @@ class WidgetInput(InputChannel):
             async def error(what: str) -> None:
                 code = what if what in (TOO_LONG, RATE_LIMITED) else UNAVAILABLE
                 await sio.emit("bot_error", {"code": code}, room=sid)
+
+            async def still_open() -> bool:
+                # A socket that joined before the conversation was forgotten (another tab, a
+                # copied token) speaks in it no more. Asked once the limits passed: a flood
+                # costs no database read. A failed check is answered as unavailable.
+                if not await self.is_revoked(state["sender_id"]):
+                    return True
+                await sio.leave_room(sid, conversation_room(state["sender_id"]))
+                await sio.save_session(sid, {**state, "sender_id": None})
+                await sio.emit(FORGOTTEN, {}, room=sid)
+                return False
 
             await sio.emit("bot_typing", {"typing": True}, room=sid)
             try:
@@ -317,6 +327,8 @@ class WidgetInput(InputChannel):
                     ),
                     agent=getattr(self._app.ctx, "agent", None) if self._app else None,
                     answer=error,
+                    sources=state.get("sources") or (f"socket:{sid}",),
+                    admit=still_open,
                 )
             finally:
                 await sio.emit("bot_typing", {"typing": False}, room=sid)
