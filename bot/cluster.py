@@ -26,8 +26,8 @@ listens where `make run` does and
   trust it from loopback, BOT_TRUSTED_PROXIES=127.0.0.1) and X-Served-By on each response;
 - refuses with 413 a request whose Content-Length is over bot.serve.MAX_REQUEST_BYTES (a chunked
   body it cannot measure beyond its buffer: the servers' own limit refuses that one);
-- takes a server out after two failed health checks, back in after two good ones: a server that
-  is starting (or restarting) joins once it answers.
+- takes a server out at a request's failed connection or after two failed health checks, back
+  in after two good ones: a server that is starting (or restarting) joins once it answers.
 
 Settings: BOT_CLUSTER_SERVERS (default 3), BOT_CLUSTER_PORT (5005), BOT_CLUSTER_STATS_PORT
 (5099: HAProxy's statistics page, /stats, on loopback), BOT_CLUSTER_RASA_PORTS and
@@ -109,6 +109,7 @@ def haproxy_config(
     servers = [f"rasa{i}" for i in range(1, len(rasa_ports) + 1)]
     checked = "\n".join(
         f"    server {name} {server_address}:{p} check inter 2s fall 2 rise 2"
+        " observe layer4 error-limit 1 on-error mark-down"
         for name, p in zip(servers, rasa_ports, strict=True)
     )
 
@@ -162,7 +163,10 @@ backend conversation
     hash-type consistent
     option httpchk GET /
     # A busy server answers its check late, not never: only a check unanswered for 5 s, or a
-    # refused connection (a dead or starting server), counts as failed.
+    # refused connection (a dead or starting server), counts as failed. A connection of a
+    # request that fails (refused, reset: the server died) takes the server out at once, so
+    # that the request's retry, and every request after it, goes to another server (the hash
+    # would pick the same one again until the checks noticed, up to 4 s later).
     timeout check 5s
 {checked}
 
