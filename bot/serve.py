@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Rasa server: http://localhost:5005 (REST: /webhooks/rest/webhook)\n"
         f"Web widget: http://localhost:5005/chat (embed: /widget.js; {widget_line()})\n"
-        f"Action server: http://localhost:5055\n"
+        f"Action server: http://127.0.0.1:5055 (answers only this Rasa server's secret)\n"
         f"{status_line()}\n"
         f"HTTP API token: from {where} (pass it as ?token=...)\n"
         f"Database: {shown_url(database_url())}\n"
