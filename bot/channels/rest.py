@@ -30,7 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.clients import client_of
+from bot.channels.clients import client_of, trusted_proxies
 from bot.channels.guard import MAX_SENDER_CHARS, Guard, storable
 from bot.channels.owners import REST, owning_channel
 
@@ -105,6 +105,7 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
+        trusted_proxies()  # a wrong setting stops the server at start, not a request later
         return cls(rest_enabled(), rest_token())
 
     def __init__(self, enabled: bool = True, token: str = "", guard: Guard | None = None) -> None:

@@ -76,9 +76,20 @@ def test_the_lock_store_is_shared_where_redis_is_configured(monkeypatch, redis_u
     from bot.storage.lock_store import ConversationLockStore
 
     monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("BOT_ACTION_SERVER_TOKEN", "secret")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     for url, shared in (("", False), (redis_url, True)):
         monkeypatch.setenv("REDIS_URL", url)
         endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
         store = LockStore.create(endpoints.lock_store)
         assert isinstance(store, ConversationLockStore) and store.shared is shared
+
+
+def test_rasa_calls_the_action_server_with_its_secret(monkeypatch) -> None:
+    """endpoints.yml hands the action server's secret to Rasa as a bearer header."""
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("BOT_ACTION_SERVER_TOKEN", "s3cret-value")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("REDIS_URL", "")
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    assert endpoints.action.headers == {"Authorization": "Bearer s3cret-value"}

@@ -41,7 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
-from bot.channels.clients import client_of
+from bot.channels.clients import client_of, trusted_proxies
 from bot.channels.guard import RATE_LIMITED, TOO_LONG, UNAVAILABLE, Guard
 from bot.channels.widget.assets import (
     IMMUTABLE,
@@ -142,6 +142,7 @@ class WidgetInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
+        trusted_proxies()  # a wrong setting stops the server at start, not a socket later
         return cls(allowed_origins(), Sessions(widget_secret(), token_lifetime()))
 
     def __init__(
