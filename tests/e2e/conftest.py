@@ -26,11 +26,20 @@ def free_port() -> int:
 
 
 def http(
-    method: str, url: str, body: dict | None = None, timeout: float = 60
-) -> tuple[int, object]:
-    data = json.dumps(body).encode() if body is not None else None
+    method: str,
+    url: str,
+    body: Any = None,
+    timeout: float = 60,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """Status and parsed JSON answer (None for an error status); `body` as JSON, or as given
+    when it is bytes; `headers` added to (or replacing) the JSON content type."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

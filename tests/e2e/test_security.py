@@ -8,11 +8,8 @@ speaks for a client elsewhere (addresses from the documentation ranges, never co
 
 from __future__ import annotations
 
-import json
 import socket
 import stat
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from tests.e2e.conftest import (
     TOKEN,
     Assistant,
     ask,
+    http,
     texts,
     verdicts,
 )
@@ -44,18 +42,8 @@ def rest(
     headers: dict[str, str] | None = None,
     content_type: str = "application/json",
 ) -> tuple[int, Any]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{assistant.base}/webhooks/rest/webhook",
-        data=data,
-        method="POST",
-        headers={"Content-Type": content_type, **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, None
+    url = f"{assistant.base}/webhooks/rest/webhook"
+    return http("POST", url, body, headers={"Content-Type": content_type, **(headers or {})})
 
 
 def events(assistant: Assistant, sender: str) -> list[dict]:
@@ -94,20 +82,10 @@ def forget_call(sender: str) -> dict:
 
 
 def call_action_server(assistant: Assistant, body: dict, secret: str | None) -> int:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{assistant.action_port}/webhook",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {secret}"} if secret else {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    url = f"http://127.0.0.1:{assistant.action_port}/webhook"
+    return http("POST", url, body, headers={"Authorization": f"Bearer {secret}"} if secret else {})[
+        0
+    ]
 
 
 def test_the_action_server_runs_nothing_without_the_rasa_servers_secret(

@@ -9,8 +9,6 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,20 +79,8 @@ def tracker_id(user: str, conversation: str | None = None) -> str:
 
 
 def post(assistant: Assistant, body: Any, token: str | None) -> int:
-    request = urllib.request.Request(
-        f"{assistant.base}/webhooks/teams/api/messages",
-        data=body if isinstance(body, bytes) else json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"Bearer {token}"} if token else {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    url = f"{assistant.base}/webhooks/teams/api/messages"
+    return http("POST", url, body, headers={"Authorization": f"Bearer {token}"} if token else {})[0]
 
 
 def say(assistant: Assistant, botframework: FakeBotFramework, body: dict[str, Any]) -> list[Reply]:
