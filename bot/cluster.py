@@ -26,6 +26,8 @@ listens where `make run` does and
   trust it from loopback, BOT_TRUSTED_PROXIES=127.0.0.1) and X-Served-By on each response;
 - refuses with 413 a request whose Content-Length is over bot.serve.MAX_REQUEST_BYTES (a chunked
   body it cannot measure beyond its buffer: the servers' own limit refuses that one);
+- gives each server at most SERVER_TURNS requests at once and queues the rest (a pile-up waits in
+  HAProxy, not inside a server, where the turn timeout runs);
 - takes a server out at a request's failed connection or after two failed health checks, back
   in after two good ones: a server that is starting (or restarting) joins once it answers.
 
@@ -79,6 +81,11 @@ HAPROXY = "/usr/sbin/haproxy"
 # HAProxy reads a request body up to its buffer to find the conversation; a larger body (a message
 # near the length limit) goes to any server, which is still correct, only not affine.
 BUFFER_BYTES = 64 * 1024
+# Turns a Rasa server is given at once (its one event loop); more wait in HAProxy's queue, for up
+# to QUEUE_SECONDS, instead of inside the server, where BOT_TURN_TIMEOUT (30 s) runs: under a
+# pile-up (a server lost, its conversations' leases running out) they then wait, not fail.
+SERVER_TURNS = 8
+QUEUE_SECONDS = 60
 # The only address whose X-Forwarded-For the Rasa servers believe: HAProxy's, on this machine.
 TRUSTED_PROXIES = "127.0.0.1"
 SUPERVISORD_CONF = "supervisord.conf"
@@ -109,7 +116,7 @@ def haproxy_config(
     servers = [f"rasa{i}" for i in range(1, len(rasa_ports) + 1)]
     checked = "\n".join(
         f"    server {name} {server_address}:{p} check inter 2s fall 2 rise 2"
-        " observe layer4 error-limit 1 on-error mark-down"
+        f" observe layer4 error-limit 1 on-error mark-down maxconn {SERVER_TURNS}"
         for name, p in zip(servers, rasa_ports, strict=True)
     )
 
@@ -133,6 +140,8 @@ defaults
     timeout server 120s
     # An open widget socket.
     timeout tunnel 1h
+    # A request waiting for a free turn on its server (maxconn below).
+    timeout queue {QUEUE_SECONDS}s
     # A request that never reached a server (refused: the server is down) goes to another;
     # one that did is not sent twice (a message may already be stored; clients retry with its id).
     option redispatch

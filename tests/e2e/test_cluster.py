@@ -63,7 +63,6 @@ GUARD_TEXTS = [variant for key, entry in CATALOG.items() if key.startswith("guar
                for variant in entry.values()]  # fmt: skip
 UNAVAILABLE = CATALOG["guard.unavailable"]
 SUPERVISORCTL = Path(sys.executable).parent / "supervisorctl"
-TURN_TIMEOUT = 90  # below HAProxy's 120 s server timeout
 # What a client meets when the server holding its request dies: HAProxy's answer or a reset.
 CUT_OFF_STATUSES = (502, 503, 504)
 
@@ -184,9 +183,6 @@ def cluster(
         **os.environ, **cluster_botframework.env(),
         "BOT_API_TOKEN": TOKEN, "DATABASE_URL": pg_cluster.url, "REDIS_URL": redis.url,
         "BOT_RATE_LIMIT": "off", "BOT_CLUSTER_SERVERS": str(SERVERS),
-        # Two cores shared by three servers, the killed one loading its model again and the test
-        # itself: a turn queued behind the dead server's leases took over the default 30 s.
-        "BOT_TURN_TIMEOUT": str(TURN_TIMEOUT),
         "BOT_CLUSTER_PORT": str(port), "BOT_CLUSTER_STATS_PORT": str(stats_port),
         "BOT_CLUSTER_RASA_PORTS": ",".join(map(str, rasa_ports)),
         "BOT_CLUSTER_ACTION_PORTS": ",".join(map(str, action_ports)),
@@ -205,6 +201,7 @@ def cluster(
     )  # fmt: skip
     try:
         running.wait_until_ready()
+        warm_up(running)
         yield running
     finally:
         left = running.processes()
@@ -214,6 +211,20 @@ def cluster(
             if each.is_running():
                 each.kill()
         redis.remove()
+
+
+def warm_up(cluster: MakeCluster) -> None:
+    """Each server (and its action server) directly, one conversation in each language, as the
+    cluster benchmark does: a cold server's first turns take seconds each (TensorFlow traces its
+    graphs, the language detector loads its models) while its event loop stands still, and in a
+    pile-up of 64 conversations turns then waited out the turn timeout behind them."""
+    for node in cluster.nodes:
+        for script in (german(350_000), english(350_000)):
+            sender = f"warm-up-{uuid.uuid4().hex[:8]}"
+            for text in flattened(script):
+                status, replies = http("POST", f"{node.base}/webhooks/rest/webhook",
+                                       {"sender": sender, "message": text}, timeout=120)  # fmt: skip
+                assert status == 200 and replies, (node.name, text, status)
 
 
 class CutOff(Exception):
@@ -419,12 +430,17 @@ def test_64_conversations_on_three_servers_one_killed(cluster: MakeCluster) -> N
     assert watch.up is not None, f"{victim.name} not back UP within a minute of the kill"
     assert cluster.pid(victim.name) != pid
 
+    # Every turn answered, none with the guard's "temporarily unavailable" (or another refusal).
+    failed = [(s, t.text[:40], t.served_by, round(t.sent - killed, 1)) for s, ts in results.items()
+              for t in ts if any(g in " ".join(m.get("text") or "" for m in t.replies)
+                                 for g in GUARD_TEXTS)]  # fmt: skip
+    assert (
+        not failed
+    ), f"answered by the guard (sender, text, server, sent after the kill): {failed}"
     moved: dict[str, set[str]] = defaultdict(set)
     for sender, turns_of_sender in results.items():
         for t in turns_of_sender:
             assert t.replies, (sender, t.text, "no answer")
-            shown = " ".join(m.get("text") or "" for m in t.replies)
-            assert not any(g in shown for g in GUARD_TEXTS), (sender, t.text, shown)
         status, tracker = http(
             "GET", f"{cluster.nodes[0].base}/conversations/{sender}/tracker?token={TOKEN}"
         )
@@ -526,7 +542,7 @@ def test_each_conversation_stays_on_one_server(
         sender = f"affinity-{run}-{i}"
         servers[sender] = {
             served_by(cluster, "/webhooks/rest/webhook", {"sender": sender, "message": text})
-            for text in german(350_000)[:3]
+            for text in GERMAN[:3]
         }
     for _ in range(8):
         user = str(uuid.uuid4())
