@@ -22,7 +22,6 @@ Every step is decided by the rules, or is a training example of its intent (conf
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
@@ -38,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPConnection, IncompleteRead
 from pathlib import Path
 
 import psutil
@@ -249,7 +249,7 @@ def send_once(cluster: MakeCluster, sender: str, text: str, message_id: str):
             by = error.headers.get("X-Served-By") or "HAProxy"
             raise CutOff(f"HTTP {error.code} from {by}") from error
         raise AssertionError((sender, text, error.code)) from error
-    except (ConnectionError, http.client.IncompleteRead) as error:
+    except (ConnectionError, IncompleteRead) as error:
         raise CutOff(type(error).__name__) from error
     except urllib.error.URLError as error:
         if isinstance(error.reason, ConnectionError):
@@ -560,7 +560,7 @@ def test_a_body_over_the_limit_is_refused(cluster: MakeCluster) -> None:
     body = b'{"sender": "big", "message": "' + b"a" * MAX_REQUEST_BYTES + b'"}'
     # An iterable body goes chunked (http.client): no length for HAProxy to read.
     for sent, refused_by in ((body, None), (iter([body]), "rasa")):
-        connection = http.client.HTTPConnection("127.0.0.1", cluster.port, timeout=60)
+        connection = HTTPConnection("127.0.0.1", cluster.port, timeout=60)
         connection.request("POST", "/webhooks/rest/webhook", body=sent,
                            headers={"Content-Type": "application/json"})  # fmt: skip
         response = connection.getresponse()
