@@ -271,16 +271,22 @@ WIDGET_PAYLOADS: list[Any] = [
 
 
 class WidgetSender:
-    """One socket; a new conversation every few messages, each with a rate of its own. Each
-    message is sent with an acknowledgement, which arrives once the server has handled it."""
+    """A new socket with a new conversation every few messages: a socket and a conversation
+    each have a rate limit of their own (bot/channels/guard.py), which hundreds of messages
+    from one would meet. Each message is sent with an acknowledgement, which arrives once the
+    server has handled it."""
 
     def __init__(self, assistant: Assistant) -> None:
-        self.widget = Widget(assistant.base, ["websocket"]).connect()
+        self.base = assistant.base
+        self.widget: Widget | None = None
         self.sent = 0
         self.previous: Any = None
 
     def say(self, data: Any) -> list[tuple[str, Any]]:
         if self.sent % 20 == 0:
+            if self.widget is not None:
+                self.widget.close()
+            self.widget = Widget(self.base, ["websocket"]).connect()
             self.widget.session(new=True, locale="de-DE")
         self.sent += 1
         since = len(self.widget.events)
@@ -302,7 +308,8 @@ class WidgetSender:
 def widget_sender(assistant: Assistant):
     sender = WidgetSender(assistant)
     yield sender
-    sender.widget.close()
+    if sender.widget is not None:
+        sender.widget.close()
 
 
 def fits_a_packet(text: str) -> bool:
@@ -349,8 +356,10 @@ def test_widget_a_packet_over_its_size_closes_only_that_socket(assistant: Assist
 
 def test_widget_answers_normally_afterwards(assistant, widget_sender, bystander, bystander_events):
     assert_unchanged(assistant, bystander, bystander_events)
-    widget_sender.widget.session(new=True, locale="en-US")
-    replies = widget_sender.widget.say(ask("What's the difference between ASfP and PSfP?"))
+    fresh = Widget(assistant.base, ["websocket"]).connect()
+    fresh.session(new=True, locale="en-US")
+    replies = fresh.say(ask("What's the difference between ASfP and PSfP?"))
+    fresh.close()
     assert "Premier Support for Partners" in " ".join(r.get("text", "") for r in replies)
 
 
