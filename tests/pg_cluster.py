@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.missing import missing
 
 
 def _bin_dir() -> Path | None:
@@ -29,10 +29,10 @@ class PostgresCluster:
     def __init__(self, port: int) -> None:
         bindir = _bin_dir()
         if bindir is None:
-            message = "PostgreSQL's server programs (initdb, pg_ctl) are not installed"
-            if os.environ.get("BOT_TEST_REQUIRE_POSTGRES") == "1":
-                raise RuntimeError(message)
-            pytest.skip(message)
+            missing(
+                "PostgreSQL's server programs (initdb, pg_ctl) are not installed",
+                "BOT_TEST_REQUIRE_POSTGRES",
+            )
         self.bindir = bindir
         self.port = port
         self.user = "assistant"

@@ -3,7 +3,6 @@ persistence, stopped and started again at will (the machine's shared Redis is ne
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -11,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
+from tests.missing import missing
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -20,10 +19,10 @@ class RedisServer:
     def __init__(self, port: int) -> None:
         program = shutil.which("redis-server") or REDIS_SERVER
         if not Path(program).exists():
-            message = "Debian's redis-server is not installed (`make redis` installs it)"
-            if os.environ.get("BOT_TEST_REQUIRE_REDIS") == "1":
-                raise RuntimeError(message)
-            pytest.skip(message)
+            missing(
+                "Debian's redis-server is not installed (`make redis` installs it)",
+                "BOT_TEST_REQUIRE_REDIS",
+            )
         self.program = program
         self.port = port
         self.directory = Path(tempfile.mkdtemp(prefix="assistant-redis-"))
