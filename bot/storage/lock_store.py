@@ -19,6 +19,11 @@ runs, so a slow turn keeps its lock and a server that dies frees its conversatio
 lifetime. Two messages of one conversation that arrive at once are taken one after the other, in
 no promised order; a message waits at most `wait_seconds` (default 60) for its turn, after which
 Rasa's `LockError` is raised (the guard's turn timeout answers the user well before that).
+
+Every Redis command has a deadline (`REDIS_COMMAND_SECONDS`): redis-py waits for an answer
+forever by default, and one lost answer held a turn until the guard's timeout. A lost answer to
+the `SET` may have taken the lease, so the next try asks whose it is; a few failures in a row
+are an outage, raised as `LockError`. A release that fails leaves the lease to expire.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import redis.exceptions
 from rasa.core.lock_store import LockError, LockStore
 
 logger = logging.getLogger(__name__)
@@ -39,6 +45,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIFETIME_SECONDS = 10.0
 DEFAULT_WAIT_SECONDS = 60.0
 DEFAULT_KEY_PREFIX = "bot:lock:"
+# Each command to Redis answers within this or counts as failed; this many failures in a row
+# while taking a lease are an outage.
+REDIS_COMMAND_SECONDS = 2.0
+MAX_REDIS_FAILURES = 3
 # Polling for a held lock: start quick (most turns take a fraction of a second), back off to this.
 _FIRST_RETRY_SECONDS = 0.01
 _LONGEST_RETRY_SECONDS = 0.2
@@ -78,7 +88,11 @@ class ConversationLockStore(LockStore):
         if self.url:
             import redis.asyncio
 
-            self._redis = redis.asyncio.from_url(self.url)
+            self._redis = redis.asyncio.from_url(
+                self.url,
+                socket_timeout=REDIS_COMMAND_SECONDS,
+                socket_connect_timeout=REDIS_COMMAND_SECONDS,
+            )
             self._release = self._redis.register_script(_RELEASE)
             self._renew = self._redis.register_script(_RENEW)
 
@@ -115,7 +129,19 @@ class ConversationLockStore(LockStore):
         deadline = time.monotonic() + self.wait_seconds
         retry = _FIRST_RETRY_SECONDS
         started = time.monotonic()
-        while not await self._redis.set(key, owner, nx=True, px=lifetime_ms):
+        failures = 0
+        while True:
+            try:
+                if await self._redis.set(key, owner, nx=True, px=lifetime_ms):
+                    break
+                # After a lost answer the lease may already be this owner's.
+                if failures and await self._redis.get(key) == owner.encode():
+                    break
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+                failures += 1
+                logger.warning("Redis did not answer while taking a lock: %s", error)
+                if failures >= MAX_REDIS_FAILURES:
+                    raise LockError(f"Redis failed {failures} times taking a lock") from error
             if time.monotonic() >= deadline:
                 raise LockError(
                     f"Could not acquire lock for conversation_id '{conversation_id}' "
@@ -131,8 +157,13 @@ class ConversationLockStore(LockStore):
         return owner
 
     async def release(self, conversation_id: str, owner: str) -> bool:
-        """Releases the lease if `owner` still holds it; whether it did."""
-        return bool(await self._release(keys=[self.key_prefix + conversation_id], args=[owner]))
+        """Releases the lease if `owner` still holds it; whether it did. Where Redis fails, the
+        lease expires within its lifetime: the turn it guarded has run and is not failed now."""
+        try:
+            return bool(await self._release(keys=[self.key_prefix + conversation_id], args=[owner]))
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+            logger.warning("Could not release the lock of a conversation: %s", error)
+            return False
 
     async def renew(self, conversation_id: str, owner: str) -> bool:
         """Extends the lease by a lifetime if `owner` still holds it; whether it did."""

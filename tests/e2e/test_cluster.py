@@ -436,12 +436,16 @@ def test_64_conversations_on_three_servers_one_killed(cluster: MakeCluster) -> N
     assert cluster.pid(victim.name) != pid
 
     # Every turn answered, none with the guard's "temporarily unavailable" (or another refusal).
-    failed = [(s, t.text[:40], t.served_by, round(t.sent - killed, 1)) for s, ts in results.items()
-              for t in ts if any(g in " ".join(m.get("text") or "" for m in t.replies)
-                                 for g in GUARD_TEXTS)]  # fmt: skip
-    assert (
-        not failed
-    ), f"answered by the guard (sender, text, server, sent after the kill): {failed}"
+    failed = [(s, t.text[:40], t.served_by, round(t.sent - killed, 1), answer[:40])
+              for s, ts in results.items() for t in ts
+              for answer in [" ".join(m.get("text") or "" for m in t.replies)]
+              if any(g in answer for g in GUARD_TEXTS)]  # fmt: skip
+    errors = [line for line in cluster.log.read_text(errors="replace").splitlines()
+              if " ERROR " in line or " WARNING " in line][-12:]  # fmt: skip
+    assert not failed, (
+        "answered by the guard (sender, text, server, sent after the kill, answer): "
+        f"{failed}; the servers' last errors and warnings: {errors}"
+    )
     moved: dict[str, set[str]] = defaultdict(set)
     for sender, turns_of_sender in results.items():
         for t in turns_of_sender:

@@ -5,6 +5,7 @@ interface within one process where no Redis is configured."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import random
@@ -177,3 +178,75 @@ async def test_without_redis_the_lock_holds_within_the_process() -> None:
     assert overlaps == [False] * 20
     assert time.monotonic() - started < 0.19  # "a" and "b" ran side by side
     assert store._local == {}  # nothing kept for conversations without a turn
+
+
+class LossyRedisProxy:
+    """Between the lock store and a real Redis: forwards every command, and drops Redis's answer
+    to the first `drop_sets` SET commands (as a network that loses a reply would), or every
+    answer with `mute`."""
+
+    def __init__(self, redis_url: str, drop_sets: int = 0, mute: bool = False) -> None:
+        target = urllib.parse.urlsplit(redis_url)
+        self.target = (target.hostname, target.port or 6379)
+        self.drop_sets, self.mute = drop_sets, mute
+        self.dropped = 0
+        self.server: asyncio.base_events.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
+        return f"redis://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/0"
+
+    async def __aexit__(self, *exc) -> None:
+        self.server.close()
+
+    async def _connection(self, client_reader, client_writer) -> None:
+        redis_reader, redis_writer = await asyncio.open_connection(*self.target)
+        pending_drop = asyncio.Event()
+
+        async def commands() -> None:
+            while data := await client_reader.read(65536):
+                if b"\r\nSET\r\n" in data.upper() and self.dropped < self.drop_sets:
+                    self.dropped += 1
+                    pending_drop.set()
+                redis_writer.write(data)
+                await redis_writer.drain()
+
+        async def answers() -> None:
+            while data := await redis_reader.read(65536):
+                if self.mute:
+                    continue
+                if pending_drop.is_set():
+                    pending_drop.clear()
+                    continue
+                client_writer.write(data)
+                await client_writer.drain()
+
+        with contextlib.suppress(ConnectionError):
+            await asyncio.gather(commands(), answers())
+        for writer in (client_writer, redis_writer):
+            writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_lost_answer_to_the_lease_does_not_hold_the_turn(redis_url, prefix):
+    """The answer to SET NX is lost: the lease was taken all the same, and is this owner's."""
+    async with LossyRedisProxy(redis_url, drop_sets=1) as lossy_url:
+        store = ConversationLockStore(url=lossy_url, key_prefix=prefix)
+        other = ConversationLockStore(url=redis_url, key_prefix=prefix, wait_seconds=0.2)
+        owner = await asyncio.wait_for(store.acquire("c1"), 30)  # bound only against a hang
+        with pytest.raises(LockError):
+            await other.acquire("c1")  # held, by the owner that lost the answer
+        assert await store.release("c1", owner)
+        await other.release("c1", await other.acquire("c1"))
+        await store.close()
+        await other.close()
+
+
+@pytest.mark.asyncio
+async def test_a_redis_that_never_answers_fails_the_lock_instead_of_hanging(redis_url, prefix):
+    async with LossyRedisProxy(redis_url, mute=True) as mute_url:
+        store = ConversationLockStore(url=mute_url, key_prefix=prefix)
+        with pytest.raises(LockError):
+            await asyncio.wait_for(store.acquire("c1"), 60)  # the bound only against a hang
+        assert not await asyncio.wait_for(store.release("c1", "anyone"), 60)
+        await store.close()
