@@ -36,7 +36,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import HTTPConnection, IncompleteRead
 from pathlib import Path
 
@@ -271,6 +271,7 @@ class Turn:
     replies: list[dict]
     cut_off: str | None = None  # what its first request met, if the kill cut it off
     failed: float | None = None  # when that was
+    answered: float = field(default_factory=time.monotonic)
 
 
 class Progress:
@@ -442,9 +443,13 @@ def test_64_conversations_on_three_servers_one_killed(cluster: MakeCluster) -> N
               if any(g in answer for g in GUARD_TEXTS)]  # fmt: skip
     errors = [line for line in cluster.log.read_text(errors="replace").splitlines()
               if " ERROR " in line or " WARNING " in line][-12:]  # fmt: skip
+    timelines = {f[0]: [(t.text[:20], t.served_by, round(t.sent - killed, 1),
+                         round(t.answered - t.sent, 1), t.cut_off) for t in results[f[0]]]
+                 for f in failed}  # fmt: skip
     assert not failed, (
         "answered by the guard (sender, text, server, sent after the kill, answer): "
-        f"{failed}; the servers' last errors and warnings: {errors}"
+        f"{failed}; their conversations (text, server, sent after the kill, seconds to the "
+        f"answer, cut off): {timelines}; the servers' last errors and warnings: {errors}"
     )
     moved: dict[str, set[str]] = defaultdict(set)
     for sender, turns_of_sender in results.items():
