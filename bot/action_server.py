@@ -29,6 +29,12 @@ HOST_ENV = "BOT_ACTION_SERVER_HOST"
 DEFAULT_HOST = "127.0.0.1"
 # Rasa's health checks and ours: says only that the server runs.
 OPEN_PATHS = frozenset({"/health"})
+# How long a connection may stay open before its request arrives. Sanic closes a new connection
+# after its keep-alive timeout (5 s) when nothing came, and the Rasa server connects first and
+# writes later: a Rasa server whose event loop was busy for longer in between (a burst of turns
+# on two cores) met a closed connection ("Can not write request body") and the action failed.
+# Only the Rasa server reaches this port, with the secret; an idle connection costs little.
+IDLE_CONNECTION_SECONDS = 120
 
 
 def authorized(header: str | None, token: str) -> bool:
@@ -44,6 +50,7 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
         raise ValueError(f"{TOKEN_ENV} must be set: the action server answers only the Rasa server")
     # No CORS origin: only the Rasa server calls it, never a browser.
     app = create_sdk_app(actions, cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = IDLE_CONNECTION_SECONDS
 
     @app.on_request
     async def require_token(request: Request) -> HTTPResponse | None:

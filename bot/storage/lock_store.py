@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import time
@@ -112,6 +113,7 @@ class ConversationLockStore(LockStore):
             return
         owner = await self.acquire(conversation_id)
         renewing = asyncio.create_task(self._keep(conversation_id, owner))
+        taken = time.monotonic()
         try:
             yield
         finally:
@@ -119,6 +121,14 @@ class ConversationLockStore(LockStore):
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
             await self.release(conversation_id, owner)
+            held = time.monotonic() - taken
+            if held > self.lifetime_seconds:  # others of the conversation waited this long
+                logger.warning(
+                    "Held the lock of conversation %s for %.1f s (pid %s)",
+                    _short(conversation_id),
+                    held,
+                    os.getpid(),
+                )
 
     async def acquire(self, conversation_id: str) -> str:
         """Takes the conversation's lease and returns its owner token; LockError after
@@ -144,7 +154,7 @@ class ConversationLockStore(LockStore):
                     raise LockError(f"Redis failed {failures} times taking a lock") from error
             if time.monotonic() >= deadline:
                 raise LockError(
-                    f"Could not acquire lock for conversation_id '{conversation_id}' "
+                    f"Could not acquire the lock of conversation {_short(conversation_id)} "
                     f"within {self.wait_seconds} s."
                 )
             await asyncio.sleep(retry)
@@ -152,7 +162,10 @@ class ConversationLockStore(LockStore):
         waited = time.monotonic() - started
         if waited > self.lifetime_seconds / 2:  # a turn that long, or a holder that died
             logger.warning(
-                "Waited %.1f s for the lock of a conversation (pid %s)", waited, os.getpid()
+                "Waited %.1f s for the lock of conversation %s (pid %s)",
+                waited,
+                _short(conversation_id),
+                os.getpid(),
             )
         return owner
 
@@ -199,6 +212,11 @@ class ConversationLockStore(LockStore):
     async def close(self) -> None:
         if self._redis is not None:
             await self._redis.close()
+
+
+def _short(conversation_id: str) -> str:
+    """A conversation named in the log without its id (which may name a person)."""
+    return hashlib.sha256(conversation_id.encode()).hexdigest()[:10]
 
 
 class _LocalLock:

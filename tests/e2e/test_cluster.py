@@ -341,7 +341,9 @@ def converse(
     cluster: MakeCluster, sender: str, script: list, start: threading.Event, progress: Progress
 ) -> list[Turn]:
     start.wait()
-    time.sleep(random.Random(sender).uniform(0, 2))  # not all in the same instant
+    # Spread over the first seconds, as users arrive: 64 first turns in one instant on two cores
+    # held some turns of a server for a minute and more, a matter of speed, not of failover.
+    time.sleep(random.Random(sender).uniform(0, 8))
     turns: list[Turn] = []
     for step in script:
         if isinstance(step, tuple):
