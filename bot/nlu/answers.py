@@ -95,6 +95,8 @@ def read_answer(
     `extract_statements`, where the caller has them already."""
     if not text or len(text) > _ANSWER_MAX_CHARS or "?" in text or fact not in FACT_SPECS:
         return None
+    if _ASKS_HOW_OR_WHEN.match(text.strip()):
+        return None  # "whats missing", "wann sollten wir den kaufen": a question, typed without "?"
     typed = _normalised(text)
     for title, payload in button_payloads(fact).items():
         if typed == _normalised(title):

@@ -76,6 +76,7 @@ from bot.nlu import language as language_module
 from bot.nlu.answers import ASK_ELIGIBILITY, asks_eligibility, read_answer
 from bot.nlu.embeddings import ENCODERS, sentence_encoder
 from bot.nlu.language import LanguageDecision, detect
+from bot.nlu.questions import in_rule_question
 from bot.nlu.runs import cut_long_runs
 from bot.nlu.statements import SUPPORT_PLAN, extract_statements, statements_in_question
 
@@ -553,9 +554,13 @@ class QuantityExtractor(_RuleBasedExtractor):
             if _is_command(text) or not text:
                 continue
             lang = BilingualSpacyTokenizer.language_of(message, TEXT)
-            self.add_entities(
-                message, [self.entity(q, lang) for q in self._extract(text, lang, today)]
-            )
+            # A figure in a question about the rules ("gilt die Grenze von 1 Million?") or in a
+            # supposed case is not the partner's.
+            quantities = [
+                q for q in self._extract(text, lang, today)
+                if q.kind == "partner_id" or not in_rule_question(text, q.start, q.end)
+            ]  # fmt: skip
+            self.add_entities(message, [self.entity(q, lang) for q in quantities])
         return messages
 
 

@@ -18,6 +18,11 @@ people who had not seen the rules), parsed by the same model, and each set's sta
 rules alone next to its `first_score` (recorded in the set's file when it was first scored, before
 any rule was changed for it).
 
+The blind intent sets (tests/nlu/blind/intents_*) are scored by the held-out model beside their
+first score, and the blind whole conversations (tests/nlu/blind/conversations_*) are played
+against the real servers with the model of `make model` (bot/nlu/conversations.py): per language
+and set, the share of conversations in which every expectation held.
+
 Without `--seed` both splits are evaluated: the default seed and seed 7, a split the pipeline was
 not chosen on.
 """
@@ -101,6 +106,21 @@ def blind_sets(lang: str) -> dict[str, dict]:
     }
 
 
+@functools.cache
+def intent_sets(lang: str) -> dict[str, dict]:
+    """The blind-written intent sets in `lang`, oldest first, by name ("intents_2")."""
+    import yaml
+
+    paths = sorted(
+        BLIND.glob(f"intents_*_{lang}.yml"),
+        key=lambda path: int(path.stem.removesuffix(f"_{lang}").rpartition("_")[2]),
+    )
+    return {
+        path.stem.removesuffix(f"_{lang}"): yaml.safe_load(path.read_text("utf-8"))
+        for path in paths
+    }
+
+
 def _blind_examples(lang: str) -> list[dict]:
     return [e for data in blind_sets(lang).values() for e in data["examples"]]
 
@@ -176,6 +196,17 @@ def evaluate(out_dir: Path, config: Path = ROOT / "config.yml", seed: int = SEED
                 [_blind_expected(b) for b in blind],
                 [_entity_set(p.get("entities") or [], blind_types) for p in blind_parses],
             )
+            intents_blind = {}
+            for name, data in intent_sets(lang).items():
+                wanted = [e["intent"] for e in data["examples"]]
+                parsed = asyncio.run(_parse_all(model, [e["text"] for e in data["examples"]]))
+                intents_blind[name] = {
+                    "first_score": data["first_score"],
+                    "intent_f1": round(
+                        f1_score(wanted, [_full_intent(p) for p in parsed],
+                                 average="weighted", zero_division=0), 4
+                    ),
+                }  # fmt: skip
             report["languages"][lang] = {
                 "examples": len(examples),
                 "intent_f1": round(
@@ -192,6 +223,7 @@ def evaluate(out_dir: Path, config: Path = ROOT / "config.yml", seed: int = SEED
                     }
                     for name, data in blind_sets(lang).items()
                 },
+                "blind_intent_sets": intents_blind,
                 "entity_counts": entity_counts_by_type(entities_expected, entities_predicted),
                 "intent_errors": errors,
             }
@@ -216,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"one split seed (default: both {SEED} and {OTHER_SEED}, a split the pipeline was "
         "not chosen on)",
+    )
+    parser.add_argument(
+        "--skip-conversations",
+        action="store_true",
+        help="leave out the blind whole conversations (they run against the servers with the "
+        "model of `make model`)",
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -251,6 +289,18 @@ def main(argv: list[str] | None = None) -> int:
             for name, scores in result["blind_sets"].items()
         ]
         print(f"{lang:<4}" + "   ".join(cells))
+    print("\nBlind-written intent sets, intent F1 of the held-out model (first score -> now)")
+    for lang, result in reports[seeds[0]]["languages"].items():
+        cells = [
+            f"{name.removeprefix('intents_')}: {scores['first_score']:.3f} -> "
+            f"{scores['intent_f1']:.3f}"
+            for name, scores in result["blind_intent_sets"].items()
+        ]
+        print(f"{lang:<4}" + "   ".join(cells))
+    if not args.skip_conversations:
+        from bot.nlu import conversations
+
+        conversations.print_report(conversations.evaluate(), details=False)
     print(f"target: intent and entity F1 >= {TARGET_F1} in each language on every split: "
           f"{'met' if passed else 'NOT met'}")  # fmt: skip
     return 0 if passed else 1

@@ -173,6 +173,7 @@ FLOOR = {
     "fact_statements_7": 0.95,
     "fact_statements_8": 0.95,
     "fact_statements_9": 0.88,
+    "fact_statements_10": 0.94,
 }
 
 

@@ -20,6 +20,7 @@ from bot.nlu.quantities.lexicon import (
     BETWEEN,
     CLAUSE_END,
     COMPOUND,
+    COUNT_TOPIC,
     COUNT_UNIT,
     CURRENCY,
     CURRENCY_AFTER,
@@ -30,6 +31,7 @@ from bot.nlu.quantities.lexicon import (
     LABEL_THEN_PARTNER_ID,
     NO_CENTS,
     NONE_COUNT,
+    NUMBER_ENDS_CLAUSE,
     ONE,
     PARTNER_ID_THEN_LABEL,
     RANGE_AND,
@@ -38,6 +40,7 @@ from bot.nlu.quantities.lexicon import (
     REVENUE_WORD,
     SIGN,
     SIGN_WORD,
+    TOPIC_TO_NUMBER,
     UNIT_BEFORE,
     WINDOW_BEFORE,
     currency_code,
@@ -163,8 +166,19 @@ def context(msg: Scan, tok: Tok, seen: list[Proto]) -> Proto | None:
     proto.start, proto.end = start, pos
     if not proto.explicit and revenue_near(text, proto, seen):
         proto.kind = AMOUNT
+    elif not proto.explicit and counted_before(text, proto):
+        proto.kind, proto.unit, proto.explicit = COUNT, "count", True
     msg.take(proto.start, proto.end)
     return proto
+
+
+def counted_before(text: str, proto: Proto) -> bool:
+    """What is counted named as the topic just before a bare number ("managed services haben
+    wir drei", "Managed Services? Einen")."""
+    if not NUMBER_ENDS_CLAUSE.match(text, proto.end):
+        return False
+    topics = list(COUNT_TOPIC.finditer(text, max(0, proto.start - 60), proto.start))
+    return bool(topics) and bool(TOPIC_TO_NUMBER.match(text[topics[-1].end() : proto.start]))
 
 
 def revenue_near(text: str, proto: Proto, seen: list[Proto]) -> bool:

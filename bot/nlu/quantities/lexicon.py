@@ -119,10 +119,11 @@ NONE_COUNT = re.compile(
     rf"we\s+have|we\s+offer|we\s+run)\s+(?:wir\s+)?(?:[^\W\d_]+\s+){{0,2}}?)?(?:keine|keinen|none)(?!\w)",
     re.I,
 )
-# A time window ("in den letzten 12 Monaten", "trailing 12 months") is no tenure.
+# A time window ("in den letzten 12 Monaten", "Umsatz letzte 12 Monate", "trailing 12 months") or
+# a time from now ("in 2 Monaten", "in 3 months") is no tenure. German adjectives in any ending.
 WINDOW_BEFORE = re.compile(
-    r"(?<!\w)(?:letzten|vergangenen|nächsten|kommenden|folgenden|last|past|trailing|rolling|next|"
-    r"coming|previous|following|innerhalb\s+von|within)\s+\Z",
+    r"(?<!\w)(?:(?:letzt|vergangen|n(?:ä|ae)chst|kommend|folgend|zur(?:ü|ue)ckliegend)(?:e|en|er|es|em)?|"
+    r"last|past|trailing|rolling|next|coming|previous|following|innerhalb\s+von|binnen|within|in)\s+\Z",
     re.IGNORECASE,
 )
 
@@ -134,6 +135,14 @@ REVENUE_AFTER = re.compile(
 )
 LABEL_AFTER = re.compile(r"[ \t]?:(?![0-9])")
 REVENUE_WORD = re.compile(rf"(?<!\w)(?:{_REVENUE})(?!\w)", re.IGNORECASE)
+# What is counted, named before the number as the topic: "managed services haben wir drei",
+# "Managed Services? Einen, unseren Betrieb", "IP services: we run two".
+COUNT_TOPIC = re.compile(rf"(?<!\w)(?:{_COUNT_WORDS})(?!\w)", re.IGNORECASE)
+# Between the topic and its number: a few words, no sentence of its own ("?" or ":" may follow
+# the topic, as in a form or a repeated question).
+TOPIC_TO_NUMBER = re.compile(r"\s*[?:–—-]?\s*(?:[^\W\d_]+\s+){0,3}\Z")
+# After such a number: nothing that it counts instead ("managed services for 40 customers").
+NUMBER_ENDS_CLAUSE = re.compile(r"\s*(?:\Z|[.,;:!?)–—-]|(?:und|and|aber|but)(?!\w))", re.IGNORECASE)
 # Where a revenue word stops reaching: a sentence or clause boundary.
 CLAUSE_END = re.compile(r"[.!?]\s|[\n!?;,]|(?<!\w)(?:und|and|aber|but|sowie|plus)(?!\w)", re.I)
 
