@@ -125,9 +125,16 @@ def _estimate(
     if not hedge or not bounds or fact is None or info.get("currency", "USD") != "USD":
         return None
     money = FACT_SPECS[fact].kind == MONEY
-    if not money and FACT_SPECS[fact].kind != MONTHS:  # a rule's number is money or months
+    # A rule's number is money, months or managed services (named as counted: "2 bis 4 Managed
+    # Services"; a bare range of numbers does not say what it counts).
+    if FACT_SPECS[fact].kind not in NUMERIC_KINDS or (
+        FACT_SPECS[fact].kind == COUNT and info.get("unit") != "count"
+    ):
         return None
-    threshold = numeric_threshold(fact, current_ruleset())
+    try:
+        threshold = numeric_threshold(fact, current_ruleset())
+    except KeyError:  # no rule of the rule set decided by reads it (FY26: managed services)
+        return None
     low, high = (None if b is None else Decimal(str(b)) for b in bounds)
     if hedge == "below" and high is not None:
         # "unter 12 Monate" excludes its figure; every other hedge may reach it.

@@ -201,6 +201,7 @@ def span(low, high):
         ("de", "unter 12 Monate", "indirect_months", span(None, 11)),
         ("en", "since Q4 2026", "indirect_months", span(0, 1)),  # still short
         ("en", "since early 2026", "indirect_months", span(7, 10)),
+        ("de", "Wir haben 2 bis 4 Managed Services", "managed_services", span(2, 4)),
     ],
 )
 def test_an_estimate_on_one_side_of_the_rule_is_kept_as_its_span_and_said_back(
@@ -264,6 +265,7 @@ def test_a_later_exact_figure_replaces_the_span():
         ("en", "since 2025", "indirect_months"),
         ("de", "seit ungefähr 12 Monaten", "indirect_months"),
         ("en", "more than 250k in revenue", "csp_revenue_usd"),
+        ("en", "between 0 and 3 managed services", "managed_services"),
     ],
 )
 def test_an_estimate_across_the_rule_is_asked_for(lang, text, fact):
