@@ -140,6 +140,19 @@ class ActionValidateSlotMappings(Action):
         return events
 
 
+def _asked(tracker: Tracker) -> str | None:
+    """The fact the form asks next: what the rule set decided by needs (an open fact, or the exact
+    figure of a span it cannot decide), then the open facts of a rule set also checked. A span
+    only that one cannot decide is left to its verdict (the requirement says it depends on the
+    exact figure), so that "don't know" never replaces a span the verdict's own rule set decides."""
+    facts = facts_from_slots(fact_slots(tracker))
+    asked = next_fact(facts)
+    other = also_checked(tracker)
+    if asked is None and other is not None:
+        asked = next(iter(relevant_open_facts(facts, other)), None)
+    return asked
+
+
 class ValidateEligibilityForm(FormValidationAction):
     """The form asks exactly what the engine's next_fact says: known, don't-know and irrelevant
     facts are never asked.
@@ -162,12 +175,14 @@ class ValidateEligibilityForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> list[str]:
-        facts = facts_from_slots(fact_slots(tracker))
-        asked = next_fact(facts)
-        other = also_checked(tracker)
-        if asked is None and other is not None:
-            asked = next_fact(facts, other)
-        return [asked] if asked else []
+        return [asked] if (asked := _asked(tracker)) else []
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> EventType:
+        # rasa-sdk's own skips a slot that holds a value; a span the rule set cannot decide holds
+        # one and is asked all the same, for its exact figure.
+        return SlotSet(REQUESTED_SLOT, _asked(tracker))
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict

@@ -20,9 +20,14 @@ from bot.eligibility.facts import (
     MONEY,
     MONTH,
     MONTHS,
+    NUMERIC_KINDS,
     SUPPORT_PLANS,
     TENURE_SLACK_MONTHS,
+    Span,
+    distance,
     json_value,
+    plural_count,
+    shown_figure,
     validate_fact,
 )
 from bot.eligibility.requirements import numeric_threshold
@@ -70,6 +75,16 @@ def shown_value(fact: str, value: Any, lang: str) -> str:
     if value == DONT_KNOW:
         return render_text(Message("value.dont_know"), lang)
     kind = FACT_SPECS[fact].kind
+    if kind in NUMERIC_KINDS and isinstance(value, Span | Mapping):
+        # A span, or a slot's JSON form of one: read by the one codec of the facts.
+        value = validate_fact(fact, value, dt.date.today())
+    if isinstance(value, Span):
+        if kind == MONEY:
+            return render_text(shown_figure(value, Money), lang)
+        if kind == MONTHS:
+            months = {"span": shown_figure(value), "count": plural_count(value)}
+            return render_text(Message("value.months_span", months), lang)
+        return render_text(shown_figure(value), lang)
     if kind == BOOL:
         return render_text(Message("value.yes" if value else "value.no"), lang)
     if kind == CHOICE:
@@ -97,31 +112,37 @@ ENTITY_FACTS = {
 
 def _estimate(
     name: str, value: Any, info: Mapping[str, Any], text: str | None
-) -> tuple[str, Any, dict] | None:
+) -> tuple[str, Span | None, dict] | None:
     """An estimate, bound or span of a figure ("gut 310.000 Dollar", "knapp 300.000", "seit Q2
-    2024") decided against the rule: (fact, value, text parameters) where every figure it allows
-    meets the requirement, or none does; the value None where it crosses the threshold (then the
-    partner is asked). None for an exact figure, or where the span is not about a rule's number."""
+    2024"): (fact, the span it leaves, text parameters), the span where the rule set decided by
+    decides it (every figure it allows meets the requirement, or none does), None where it crosses
+    the threshold (then the partner is asked for the exact figure). The span is the fact: another
+    rule set with another threshold decides it anew. None for an exact figure, or where the span
+    is not about a rule's number."""
     kind = info.get("kind", name)
     hedge, bounds = info.get("hedge"), info.get("bounds")
     fact = ENTITY_FACTS.get(kind)
     if not hedge or not bounds or fact is None or info.get("currency", "USD") != "USD":
         return None
-    if FACT_SPECS[fact].kind not in (MONEY, MONTHS):  # a rule's number is money or months
+    money = FACT_SPECS[fact].kind == MONEY
+    # A rule's number is money, months or managed services (named as counted: "2 bis 4 Managed
+    # Services"; a bare range of numbers does not say what it counts).
+    if FACT_SPECS[fact].kind not in NUMERIC_KINDS or (
+        FACT_SPECS[fact].kind == COUNT and info.get("unit") != "count"
+    ):
         return None
-    figure = None if name == "invalid_quantity" else value  # an invalid one's value is its text
-    threshold = numeric_threshold(fact, current_ruleset())
+    try:
+        threshold = numeric_threshold(fact, current_ruleset())
+    except KeyError:  # no rule of the rule set decided by reads it (FY26: managed services)
+        return None
     low, high = (None if b is None else Decimal(str(b)) for b in bounds)
-    # "below" excludes its figure ("unter 12 Monate"); every other hedge may reach it.
-    under = high is not None and (high <= threshold if hedge == "below" else high < threshold)
-    if low is not None and low >= threshold:
-        decided = figure if figure is not None else (high if hedge == "nearly" else low)
-    elif under:
-        decided = figure if figure is not None else high
-    else:
-        decided = None
-    if decided is not None and FACT_SPECS[fact].kind != MONEY:
-        decided = int(decided)
+    if hedge == "below" and high is not None:
+        # "unter 12 Monate" excludes its figure; every other hedge may reach it.
+        high -= Decimal("0.01") if money else 1
+    if not money:
+        low, high = (None if b is None else int(b) for b in (low, high))
+    span = Span(low, high)
+    decided = span if span.at_least(threshold) is not None else None
     return fact, decided, {"text": text or str(value), "fact": fact, "threshold": threshold,
                            "value": decided}  # fmt: skip
 
@@ -134,7 +155,7 @@ def _tenure_contradiction(durations: list[tuple[dict, Mapping[str, Any]]]) -> di
     if not started or not counted:
         return None
     (start, _), (count, _) = started[-1], counted[-1]
-    if abs(int(start["value"]) - int(count["value"])) <= TENURE_SLACK_MONTHS:
+    if distance(count["value"], int(start["value"])) <= TENURE_SLACK_MONTHS:
         return None
     return {"since": start.get("text") or "", "derived": int(start["value"]),
             "stated": count.get("text") or str(count["value"])}  # fmt: skip

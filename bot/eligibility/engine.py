@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.eligibility.facts import QUESTION_ORDER, Facts, json_value
+from bot.eligibility.facts import QUESTION_ORDER, Facts, Span, json_value
 from bot.eligibility.requirements import (
     MET,
     PENDING,
@@ -205,7 +205,28 @@ def relevant_open_facts(
     ]
 
 
+def undecided_spans(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> list[str]:
+    """Facts known only as a span that a requirement of `rules` cannot decide, in question order:
+    their exact figure would decide it ("rund 1 Mio. USD" by a USD 1M rule)."""
+    facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
+    rules = rules or ruleset_for(facts.as_of)
+    return [
+        key
+        for key in QUESTION_ORDER
+        if isinstance(facts.get(key), Span)
+        and any(
+            r.decide(facts, rules).status == UNKNOWN
+            for r in requirements_of(rules)
+            if key in r.facts
+        )
+    ]
+
+
 def next_fact(facts: Facts | Mapping[str, Any], rules: RuleSet | None = None) -> str | None:
-    """The open fact to ask next, or None when no open fact can change the verdict."""
-    relevant = relevant_open_facts(facts, rules)
-    return relevant[0] if relevant else None
+    """The fact to ask next, in question order: an open one that can change the verdict, or one
+    known only as a span that `rules` cannot decide (asked for its exact figure); None when
+    neither is left. A span `rules` decides is known like any value and never asked."""
+    facts = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
+    rules = rules or ruleset_for(facts.as_of)
+    asked = set(relevant_open_facts(facts, rules)) | set(undecided_spans(facts, rules))
+    return next((key for key in QUESTION_ORDER if key in asked), None)

@@ -3,6 +3,12 @@
 A fact is in one of three states: known (a value), *open* (nobody asked yet) or *don't know* (the
 partner was asked and does not know). Open and don't-know are both unknown for the verdict, but only
 an open fact is ever asked.
+
+A numeric fact (money, months, a count) is known as a point or as a `Span` ("rund 1 Mio. USD",
+"between 900k and 1.1M", "over 14 months"): every value from its low to its high end, both
+inclusive, either end open. One codec for slots, payloads and the database: `json_value` writes a
+span as {"low": ..., "high": ...} (null for an open end) and a point as a plain number;
+`validate_fact` reads both back.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,6 +45,53 @@ class FactSpec:
     # Plausibility bounds: beyond them a value is a typo or a joke, not a fact.
     minimum: int | Decimal | None = None
     maximum: int | Decimal | None = None
+
+
+NUMERIC_KINDS = (MONEY, MONTHS, COUNT)
+# The keys of a span in its JSON form (slots, payloads, the database, the CLI's fact files).
+SPAN_KEYS = ("low", "high")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A figure known only within bounds: every value from `low` to `high`, both inclusive; None is
+    an open end ("over 300k": high None, "under 12 months": low None). Never both open, never a
+    single value (that is a point), low below high."""
+
+    low: Decimal | int | None
+    high: Decimal | int | None
+
+    def at_least(self, threshold: Decimal | int) -> bool | None:
+        """Whether every value in the span is >= `threshold` (True), none is (False), or it depends
+        on the exact figure (None)."""
+        if self.low is not None and self.low >= threshold:
+            return True
+        if self.high is not None and self.high < threshold:
+            return False
+        return None
+
+    def distance(self, value: Decimal | int) -> Decimal | int:
+        """How far `value` lies outside the span (0 inside it)."""
+        if self.low is not None and value < self.low:
+            return self.low - value
+        if self.high is not None and value > self.high:
+            return value - self.high
+        return 0
+
+
+def at_least(value: Decimal | int | Span, threshold: Decimal | int) -> bool | None:
+    """`value >= threshold` for a point; for a span, None where it depends on the exact figure."""
+    return value.at_least(threshold) if isinstance(value, Span) else value >= threshold
+
+
+def distance(value: Decimal | int | Span, point: Decimal | int) -> Decimal | int:
+    """How far `point` lies from a point value, or outside a span."""
+    return value.distance(point) if isinstance(value, Span) else abs(value - point)
+
+
+def lowest(value: Decimal | int | Span) -> Decimal | int | None:
+    """The smallest value a fact allows (None: a span open below)."""
+    return value.low if isinstance(value, Span) else value
 
 
 SUPPORT_PLANS = ("none", "asfp", "psfp")
@@ -168,16 +221,10 @@ def validate_fact(key: str, value: Any, as_of: dt.date) -> Any:
                 key, "error.not_a_choice", value=_shown(value), choices=", ".join(spec.choices)
             )
         return normalised
-    if spec.kind == MONEY:
-        number = _as_decimal(key, value)
-        _check_range(spec, number, value)
-        return number
-    if spec.kind in (MONTHS, COUNT):
-        number = _as_decimal(key, value)
-        if number != number.to_integral_value():
-            raise _error(key, "error.not_whole", value=_shown(value))
-        _check_range(spec, number, value)
-        return int(number)
+    if spec.kind in NUMERIC_KINDS:
+        if isinstance(value, Span | Mapping):
+            return _validate_span(spec, value)
+        return _validate_number(spec, value)
     if spec.kind == DIGITS:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(text, str) or not _PARTNER_ID_PATTERN.fullmatch(text.strip()):
@@ -193,6 +240,37 @@ def validate_fact(key: str, value: Any, as_of: dt.date) -> Any:
     if spec.kind == MONTH:
         return _validate_month(key, value, as_of)
     raise AssertionError(f"unhandled fact kind {spec.kind}")
+
+
+def _validate_number(spec: FactSpec, value: Any) -> Decimal | int:
+    number = _as_decimal(spec.key, value)
+    if spec.kind == MONEY:
+        _check_range(spec, number, value)
+        return number
+    if number != number.to_integral_value():
+        raise _error(spec.key, "error.not_whole", value=_shown(value))
+    _check_range(spec, number, value)
+    return int(number)
+
+
+def _validate_span(spec: FactSpec, value: Span | Mapping) -> Span | Decimal | int:
+    """A span from its JSON form {"low": ..., "high": ...} (or a Span), each end validated like a
+    point; a span of one value is that point."""
+    if isinstance(value, Span):
+        ends = (value.low, value.high)
+    elif set(value) == set(SPAN_KEYS):
+        ends = (value["low"], value["high"])
+    else:
+        raise _error(spec.key, "error.not_a_span", value=_shown(value))
+    if ends == (None, None):
+        raise _error(spec.key, "error.not_a_span", value=_shown(value))
+    low, high = (None if end is None else _validate_number(spec, end) for end in ends)
+    if low is not None and high is not None:
+        if low > high:
+            raise _error(spec.key, "error.span_reversed", low=_shown(ends[0]), high=_shown(ends[1]))
+        if low == high:
+            return low
+    return Span(low, high)
 
 
 def _validate_month(key: str, value: Any, as_of: dt.date) -> dt.date:
@@ -242,11 +320,11 @@ class Facts:
             return self
         months = months_between(since, self.as_of)
         stated = self.values.get("indirect_months")
-        if stated is not None and abs(stated - months) > TENURE_SLACK_MONTHS:
+        if stated is not None and distance(stated, months) > TENURE_SLACK_MONTHS:
             raise _error(
                 "indirect_months",
                 "error.tenure_contradiction",
-                months=stated,
+                months=json_text(stated) if isinstance(stated, Span) else stated,
                 since=since.strftime("%Y-%m"),
                 derived=months,
             )
@@ -289,8 +367,39 @@ class Facts:
 
 
 def json_value(value: Any) -> Any:
+    """A fact value as slots, payloads and the database hold it: a span as {"low", "high"}."""
+    if isinstance(value, Span):
+        return {"low": json_value(value.low), "high": json_value(value.high)}
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m")
     return value
+
+
+def shown_figure(value: Decimal | int | Span, unit: Callable[[Any], Any] = lambda v: v) -> Any:
+    """A point or a span as a text parameter: the point in its `unit` (`Money`, or the number a
+    text puts its unit after), a span as "X to Y", "at least X" or "at most Y" of them."""
+    if not isinstance(value, Span):
+        return unit(value)
+    if value.low is None:
+        return Message("span.at_most", {"high": unit(value.high)})
+    if value.high is None:
+        return Message("span.at_least", {"low": unit(value.low)})
+    return Message("span.between", {"low": unit(value.low), "high": unit(value.high)})
+
+
+def plural_count(value: Decimal | int | Span) -> Decimal | int:
+    """The number a text's plural agrees with: a span's last end as written ("13 to 15 months")."""
+    if isinstance(value, Span):
+        return value.high if value.high is not None else value.low
+    return value
+
+
+def json_text(value: Any) -> str:
+    """A fact value for an error or a trace: a number as written, a span as "low..high"."""
+    if isinstance(value, Span):
+        return "..".join(
+            "" if end is None else str(json_value(end)) for end in (value.low, value.high)
+        )
+    return str(json_value(value))

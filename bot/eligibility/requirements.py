@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot.eligibility.facts import BOOL, CHOICE, FACT_SPECS, Facts, add_months
+from bot.eligibility.facts import (
+    BOOL,
+    CHOICE,
+    FACT_SPECS,
+    Facts,
+    Span,
+    add_months,
+    at_least,
+    json_text,
+    lowest,
+    plural_count,
+    shown_figure,
+)
 from bot.eligibility.rules import RuleSet, current_ruleset
 from bot.i18n import Message, Money, Month
 
@@ -63,6 +75,16 @@ def _unknown(code: str, facts: Facts, keys: tuple[str, ...]) -> Outcome:
         Message(f"req.{code}.unknown"),
         Message("step.find_out", {"items": _where_list(missing)}),
         reason="unknown: " + ", ".join(missing),
+    )
+
+
+def _depends(code: str, key: str, value: Span, minimum: Any, params: dict[str, Any]) -> Outcome:
+    """A span on both sides of the rule's threshold: the exact figure decides."""
+    return Outcome(
+        UNKNOWN,
+        Message(f"req.{code}.depends", params),
+        Message("step.find_out_exactly", {"items": _where_list([key])}),
+        reason=f"{key} = {json_text(value)}: depends on the exact figure (>= {minimum})",
     )
 
 
@@ -129,16 +151,25 @@ def decide_revenue(facts: Facts, rules: RuleSet) -> Outcome:
         return _unknown("revenue", facts, ("csp_revenue_usd",))
     minimum = rules.min_csp_revenue_usd
     params = {
-        "revenue": Money(revenue),
+        "revenue": shown_figure(revenue, Money),
         "minimum": Money(minimum),
         "window": rules.revenue_window_months,
     }
-    if revenue >= minimum:
-        return Outcome(MET, Message("req.revenue.met", params), reason=f"{revenue} >= {minimum}")
-    gap = {"gap": Money(minimum - revenue), **params}
+    met = at_least(revenue, minimum)
+    if met is None:
+        return _depends("revenue", "csp_revenue_usd", revenue, minimum, params)
+    shown = json_text(revenue)
+    if met:
+        return Outcome(MET, Message("req.revenue.met", params), reason=f"{shown} >= {minimum}")
+    # A span below the threshold is short by at least the gap from its high end.
+    if isinstance(revenue, Span):
+        short = Message("span.at_least", {"low": Money(minimum - revenue.high)})
+    else:
+        short = Money(minimum - revenue)
+    gap = {"gap": short, **params}
     return Outcome(
         UNMET, Message("req.revenue.unmet", gap), Message("req.revenue.step", params),
-        reason=f"{revenue} < {minimum}", gap=Message("gap.revenue", gap),
+        reason=f"{shown} < {minimum}", gap=Message("gap.revenue", gap),
     )  # fmt: skip
 
 
@@ -147,8 +178,8 @@ def decide_tenure(facts: Facts, rules: RuleSet) -> Outcome:
     if months is None:
         return _unknown("csp_tenure", facts, ("indirect_months",))
     minimum = rules.min_indirect_months
-    params = {"months": months, "minimum": minimum, "count": months}
-    since = facts.get("indirect_since")
+    params = {"months": shown_figure(months), "minimum": minimum, "count": plural_count(months)}
+    since = facts.get("indirect_since")  # known only with a point: the start month decides it
     if since is not None and months == minimum:
         # A start month without its day: in the month the tenure completes, it is complete from
         # the start day on, so the verdict cannot claim either (RULES.md, start months).
@@ -159,9 +190,14 @@ def decide_tenure(facts: Facts, rules: RuleSet) -> Outcome:
             Message("req.csp_tenure.step_day", boundary),
             reason=f"indirect_since = {since:%Y-%m}: {minimum} months complete within this month",
         )  # fmt: skip
-    if months >= minimum:
-        return Outcome(MET, Message("req.csp_tenure.met", params), reason=f"{months} >= {minimum}")
-    missing = minimum - months
+    met = at_least(months, minimum)
+    if met is None:
+        return _depends("csp_tenure", "indirect_months", months, minimum, params)
+    shown = json_text(months)
+    if met:
+        return Outcome(MET, Message("req.csp_tenure.met", params), reason=f"{shown} >= {minimum}")
+    # A span counts from its low end: the months still missing until the tenure is certain.
+    missing = minimum - (lowest(months) or 0)
     gap: dict[str, Any] = {**params, "missing": missing, "count": missing}
     if since is not None:
         earliest = Month(add_months(since, minimum))
@@ -169,7 +205,7 @@ def decide_tenure(facts: Facts, rules: RuleSet) -> Outcome:
     else:
         detail = Message("req.csp_tenure.unmet", gap)
     return Outcome(
-        UNMET, detail, Message("req.csp_tenure.step"), reason=f"{months} < {minimum}",
+        UNMET, detail, Message("req.csp_tenure.step"), reason=f"{shown} < {minimum}",
         gap=Message("gap.csp_tenure", {"count": missing}),
     )  # fmt: skip
 
@@ -179,16 +215,23 @@ def decide_managed_services(facts: Facts, rules: RuleSet) -> Outcome:
     if count is None:
         return _unknown("managed_services", facts, ("managed_services",))
     minimum = rules.min_managed_services
-    if count >= minimum:
+    met = at_least(count, minimum)
+    if met is None:
+        params = {"services": shown_figure(count)}
+        return _depends("managed_services", "managed_services", count, minimum, params)
+    shown = json_text(count)
+    if met:
         return Outcome(
             MET,
-            Message("req.managed_services.met", {"count": count}),
-            reason=f"{count} >= {minimum}",
+            # A span has at least its low end in place.
+            Message("req.managed_services.met", {"count": lowest(count)}),
+            reason=f"{shown} >= {minimum}",
         )
+    most = count.high if isinstance(count, Span) else count
     return Outcome(
-        UNMET, Message("req.managed_services.unmet", {"count": minimum - count, "have": count}),
-        Message("req.managed_services.step"), reason=f"{count} < {minimum}",
-        gap=Message("gap.managed_services", {"count": minimum - count}),
+        UNMET, Message("req.managed_services.unmet", {"count": minimum - most, "have": most}),
+        Message("req.managed_services.step"), reason=f"{shown} < {minimum}",
+        gap=Message("gap.managed_services", {"count": minimum - most}),
     )  # fmt: skip
 
 

@@ -161,6 +161,46 @@ def test_yes_to_the_offer_asks_only_what_fy26_still_needs() -> None:
     assert len(messages) == 2 and slot_events(events) == {}
 
 
+REVENUE_SPAN = {"low": 900000, "high": 1100000}
+FY26_FACTS = {"security_score_complete": True, "solutions_partner_designation": True}
+
+
+@pytest.mark.parametrize(
+    ("revenue", "status", "comparison"),
+    [
+        # Met by the seed's USD 300,000; FY26's USD 1 million depends on the exact figure.
+        (REVENUE_SPAN, "eligible", {"status": "incomplete", "unmet": [], "unknown": ["revenue"]}),
+        ({"low": 1200000, "high": None}, "eligible",
+         {"status": "eligible", "unmet": [], "unknown": []}),
+        ({"low": 100000, "high": 250000}, "not_eligible",
+         {"status": "not_eligible", "unmet": ["revenue"], "unknown": []}),
+    ],
+)  # fmt: skip
+def test_a_revenue_span_is_decided_by_each_rule_set(revenue, status, comparison) -> None:
+    slots = SEED_MET | FY26_FACTS | {"csp_revenue_usd": revenue}
+    _, messages = run(ActionCheckEligibility(), tracker(slots, intent="ask_eligibility"))
+    payload = messages[1]["custom"]
+    assert payload["status"] == status and payload["facts"]["csp_revenue_usd"] == revenue
+    assert payload["comparison"] == {"rules_version": "fy26-usd1m", **comparison}
+    if comparison["unknown"] == ["revenue"]:
+        assert "Also open there: Revenue requirement." in messages[0]["text"]
+
+
+def test_the_form_asks_a_span_only_where_the_rule_set_cannot_decide_it() -> None:
+    form = ValidateEligibilityForm()
+    across = {"indirect_months": 14, "csp_revenue_usd": {"low": 250000, "high": 350000}}
+    events, messages = run(form, tracker(across, active_loop="eligibility_form"))
+    assert slot_events(events)["requested_slot"] == "csp_revenue_usd"
+    assert messages[0]["text"].startswith("What was your CSP cloud revenue")
+    decided = {"indirect_months": 14, "csp_revenue_usd": REVENUE_SPAN}
+    events, _ = run(form, tracker(decided, active_loop="eligibility_form"))
+    assert slot_events(events)["requested_slot"] == "partner_id_active"
+    # Nor where only a rule set also checked cannot decide it: its verdict says so.
+    also = SEED_MET | {"csp_revenue_usd": REVENUE_SPAN, "rules_checked": "fy26-usd1m"}
+    events, _ = run(form, tracker(also, active_loop="eligibility_form"))
+    assert slot_events(events)["requested_slot"] == "security_score_complete"
+
+
 def test_anything_but_yes_lets_the_offer_go() -> None:
     state = tracker({"rules_offered": "fy26-usd1m"}, intent="deny", text="nein danke")
     events, _ = run(ActionValidateSlotMappings(), state)

@@ -182,25 +182,78 @@ def _said(text: str, lang: str, requested: str | None = None, slots=None):
     return turn(entities=entities, text=text, slots=slots, requested=requested, lang=lang)
 
 
+def span(low, high):
+    """A span as the slots hold it."""
+    return {"low": low, "high": high}
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "fact", "value"),
     [
-        ("de", "Wir hatten gut 310.000 Dollar CSP-Umsatz", "csp_revenue_usd", 310000),
-        ("de", "rund 1,1 Mio. USD Umsatz", "csp_revenue_usd", 1100000),
-        ("en", "a bit over 300k in CSP revenue", "csp_revenue_usd", 300000),
-        ("en", "knapp 200k revenue", "csp_revenue_usd", 200000),  # below either way
-        ("en", "since Q2 2024", "indirect_months", 29),  # the fewest months it allows
-        ("de", "seit Mitte 2023 indirekt", "indirect_months", 39),
-        ("en", "about 20 months", "indirect_months", 20),
-        ("en", "since Q4 2026", "indirect_months", 1),  # the most it allows: still short
-        ("en", "since early 2026", "indirect_months", 10),
+        ("de", "Wir hatten gut 310.000 Dollar CSP-Umsatz", "csp_revenue_usd", span(310000, None)),
+        ("de", "rund 1,1 Mio. USD Umsatz", "csp_revenue_usd", span(1072500, 1127500)),
+        ("en", "a bit over 300k in CSP revenue", "csp_revenue_usd", span(300000, None)),
+        ("en", "knapp 200k revenue", "csp_revenue_usd", span(190000, 200000)),  # below either way
+        ("en", "less than 300k in revenue", "csp_revenue_usd", span(None, 299999.99)),  # excluded
+        ("en", "since Q2 2024", "indirect_months", span(29, 31)),  # every month it allows
+        ("de", "seit Mitte 2023 indirekt", "indirect_months", span(39, 42)),
+        ("en", "about 20 months", "indirect_months", span(19, 21)),
+        ("de", "unter 12 Monate", "indirect_months", span(None, 11)),
+        ("en", "since Q4 2026", "indirect_months", span(0, 1)),  # still short
+        ("en", "since early 2026", "indirect_months", span(7, 10)),
+        ("de", "Wir haben 2 bis 4 Managed Services", "managed_services", span(2, 4)),
     ],
 )
-def test_an_estimate_on_one_side_of_the_rule_is_counted_and_said_back(lang, text, fact, value):
+def test_an_estimate_on_one_side_of_the_rule_is_kept_as_its_span_and_said_back(
+    lang, text, fact, value
+):
     result = _said(text, lang)
     assert result.changes[fact] == value
     said = " ".join(result.replies)
     assert ("habe ich als" in said) if lang == "de" else ("I counted" in said)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "said"),
+    [
+        ("de", "rund 1 Mio. USD", "„rund 1 Mio. USD“ habe ich als 975.000 USD bis 1.025.000 USD gezählt"),
+        ("en", "rund 1 Mio. USD", "I counted “rund 1 Mio. USD” as USD 975,000 to USD 1,025,000"),
+        ("en", "between 900k and 1.1M", "Noted – CSP revenue (12 months): USD 900,000 to USD 1,100,000."),
+        ("de", "gut 310.000 Dollar", "Notiert – CSP-Umsatz (12 Monate): mindestens 310.000 USD."),
+        ("en", "about 14 months", "Noted – time as indirect reseller: 13 to 15 months."),
+        ("de", "unter 12 Monate", "Notiert – Zeit als indirekter Wiederverkäufer: höchstens 11 Monate."),
+    ],
+)  # fmt: skip
+def test_a_span_is_said_back_as_a_span(lang, text, said):
+    assert said in " ".join(_said(text, lang).replies)
+
+
+def test_rund_1_mio_is_a_span_fact_met_by_the_seed_and_open_by_fy26():
+    from bot.eligibility import evaluate
+    from bot.eligibility.facts import Span
+
+    result = _said("rund 1 Mio. USD", "de", requested="csp_revenue_usd")
+    assert result.changes == {"csp_revenue_usd": {"low": 975000, "high": 1025000}}
+    revenue = result.after.get("csp_revenue_usd")
+    assert isinstance(revenue, Span)
+    # The slot's JSON form reads back as the same span.
+    assert facts_from_slots(result.changes, TODAY).get("csp_revenue_usd") == revenue
+    verdict = evaluate(result.after)
+    assert verdict.result("revenue").status == "met"
+    assert verdict.comparison is not None
+    assert verdict.comparison.result("revenue").status == "unknown"
+    # Decided by the rule set the form asks for: not asked again.
+    assert next_fact(result.after) != "csp_revenue_usd"
+
+
+def test_a_later_exact_figure_replaces_the_span():
+    slots = {"csp_revenue_usd": {"low": 975000, "high": 1025000}}
+    result = _said("1.012.000 USD", "de", requested="csp_revenue_usd", slots=slots)
+    assert result.changes == {"csp_revenue_usd": 1012000}
+    assert (
+        "Aktualisiert – CSP-Umsatz (12 Monate): 1.012.000 USD (vorher 975.000 USD bis 1.025.000 USD)."
+        in result.replies
+    )
 
 
 @pytest.mark.parametrize(
@@ -212,6 +265,7 @@ def test_an_estimate_on_one_side_of_the_rule_is_counted_and_said_back(lang, text
         ("en", "since 2025", "indirect_months"),
         ("de", "seit ungefähr 12 Monaten", "indirect_months"),
         ("en", "more than 250k in revenue", "csp_revenue_usd"),
+        ("en", "between 0 and 3 managed services", "managed_services"),
     ],
 )
 def test_an_estimate_across_the_rule_is_asked_for(lang, text, fact):

@@ -195,6 +195,14 @@ def _fewest_months_since(year: int, last_month: int) -> int:
     return months_between(dt.date(year, last_month, 1), dt.date.today())
 
 
+def _months_since(year: int, first_month: int, last_month: int) -> dict:
+    """The span of months a start somewhere in those months leaves, as the slot holds it."""
+    return {
+        "low": _fewest_months_since(year, last_month),
+        "high": _fewest_months_since(year, first_month),
+    }
+
+
 def test_german_estimates_are_counted_or_asked_for(assistant: Assistant) -> None:
     # Decided by the quantity rules and the rule set's thresholds, whatever intent the model chose.
     sender = new_sender()
@@ -205,9 +213,9 @@ def test_german_estimates_are_counted_or_asked_for(assistant: Assistant) -> None
     )
     assert_language(replies, "de")
     slots = assistant.tracker(sender)["slots"]
-    assert slots["csp_revenue_usd"] == 310000
-    assert slots["indirect_months"] == _fewest_months_since(2023, 8)  # Mitte = May to August
-    assert "„gut 310.000 Dollar“ habe ich als 310.000 USD gezählt" in texts(replies)
+    assert slots["csp_revenue_usd"] == {"low": 310000, "high": None}
+    assert slots["indirect_months"] == _months_since(2023, 5, 8)  # Mitte = May to August
+    assert "„gut 310.000 Dollar“ habe ich als mindestens 310.000 USD gezählt" in texts(replies)
 
     sender = new_sender()
     replies = assistant.say(sender, "Wir haben knapp 300.000 USD Umsatz gemacht.")
@@ -226,9 +234,9 @@ def test_english_estimates_are_counted_or_asked_for(assistant: Assistant) -> Non
     )
     assert_language(replies, "en")
     slots = assistant.tracker(sender)["slots"]
-    assert slots["csp_revenue_usd"] == 300000
-    assert slots["indirect_months"] == _fewest_months_since(2024, 6)
-    assert "I counted “a bit over 300k” as USD 300,000" in texts(replies)
+    assert slots["csp_revenue_usd"] == {"low": 300000, "high": None}
+    assert slots["indirect_months"] == _months_since(2024, 4, 6)
+    assert "I counted “a bit over 300k” as at least USD 300,000" in texts(replies)
 
     sender = new_sender()
     replies = assistant.say(sender, "We made roughly $300,000 in CSP revenue.")
