@@ -20,6 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from bot.channels.owners import WIDGET, owning_channel
 from bot.channels.widget.sessions import FORGOTTEN
+from bot.conversation import intents
 from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
@@ -55,7 +56,7 @@ def fact_slots(tracker: Tracker) -> dict[str, Any]:
 # well: the form then also asks the facts that rule set still needs.
 OFFERED, ALSO_CHECKED = "rules_offered", "rules_checked"
 # Intents with which a message naming a rule set ("auch nach FY26 prüfen") asks to check by it.
-_CHECK_INTENTS = {"ask_eligibility", "ask_missing", "affirm", "inform"}
+_CHECK_INTENTS = {intents.ASK_ELIGIBILITY, intents.ASK_MISSING, intents.AFFIRM, intents.INFORM}
 
 
 def _latest_intent(tracker: Tracker) -> str:
@@ -65,7 +66,7 @@ def _latest_intent(tracker: Tracker) -> str:
 def _accepted_offer(tracker: Tracker) -> str | None:
     """The offered rule set, when this message says yes to the offer."""
     offered = tracker.get_slot(OFFERED)
-    return offered if offered and _latest_intent(tracker) == "affirm" else None
+    return offered if offered and _latest_intent(tracker) == intents.AFFIRM else None
 
 
 def also_checked(tracker: Tracker) -> RuleSet | None:
@@ -135,7 +136,7 @@ class ActionValidateSlotMappings(Action):
         intent = _latest_intent(tracker)
         if named is not None and intent in _CHECK_INTENTS and named != current_ruleset():
             events.append(SlotSet(ALSO_CHECKED, named.rules_version))
-        if tracker.get_slot(OFFERED) and intent != "affirm":  # an offer is answered at once
+        if tracker.get_slot(OFFERED) and intent != intents.AFFIRM:  # an offer is answered at once
             events.append(SlotSet(OFFERED, None))
         return events
 
@@ -206,7 +207,9 @@ class ActionCheckEligibility(Action):
         verdict = evaluate(facts_from_slots(fact_slots(tracker)))
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         text = (
-            render_gaps(verdict, lang) if intent == "ask_missing" else render_report(verdict, lang)
+            render_gaps(verdict, lang)
+            if intent == intents.ASK_MISSING
+            else render_report(verdict, lang)
         )
         dispatcher.utter_message(text=text)
         dispatcher.utter_message(json_message=verdict.to_payload(lang))
