@@ -55,8 +55,6 @@ def fact_slots(tracker: Tracker) -> dict[str, Any]:
 # The rule set a verdict offered to check as well, and the one the partner asked to check as
 # well: the form then also asks the facts that rule set still needs.
 OFFERED, ALSO_CHECKED = "rules_offered", "rules_checked"
-# Intents with which a message naming a rule set ("auch nach FY26 prüfen") asks to check by it.
-_CHECK_INTENTS = {intents.ASK_ELIGIBILITY, intents.ASK_MISSING, intents.AFFIRM, intents.INFORM}
 
 
 def _latest_intent(tracker: Tracker) -> str:
@@ -132,9 +130,10 @@ class ActionValidateSlotMappings(Action):
                 tracker.sender_id, turn.before, turn.after, source_text=message.get("text"),
             )  # fmt: skip
         events = [SlotSet(fact, value) for fact, value in turn.changes.items()]
+        # A message of the check naming a rule set ("auch nach FY26 prüfen") asks to check by it.
         named = ruleset_named(message.get("text") or "")
         intent = _latest_intent(tracker)
-        if named is not None and intent in _CHECK_INTENTS and named != current_ruleset():
+        if named is not None and intent in intents.CHECK_INTENTS and named != current_ruleset():
             events.append(SlotSet(ALSO_CHECKED, named.rules_version))
         if tracker.get_slot(OFFERED) and intent != intents.AFFIRM:  # an offer is answered at once
             events.append(SlotSet(OFFERED, None))

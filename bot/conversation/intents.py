@@ -36,6 +36,8 @@ NLU_FALLBACK = "nlu_fallback"
 
 # Intents that answer the form's question asked: anything else (a FAQ, "stop") is not an answer.
 ANSWER_INTENTS = frozenset({INFORM, AFFIRM, DENY, DONT_KNOW})
+# Intents on which data/rules.yml starts or reports the partner's own check (affirm: to an offer).
+CHECK_INTENTS = frozenset({INFORM, ASK_ELIGIBILITY, ASK_MISSING, AFFIRM})
 # Intents that state no facts of the partner's own: staff look up another's; "no idea" says none.
 NOT_ONES_OWN_FACTS = frozenset({STAFF_LOOKUP, DONT_KNOW})
 

@@ -562,14 +562,6 @@ class QuantityExtractor(_RuleBasedExtractor):
 
 # --- yes/no facts and the support plan ----------------------------------------------------------
 
-# Intents that already start or report the check, or look up someone else's: "am I eligible?"
-# with facts does not replace them.
-_CHECK_INTENTS = {
-    intents.INFORM,
-    intents.ASK_ELIGIBILITY,
-    intents.ASK_MISSING,
-    intents.STAFF_LOOKUP,
-}
 # Entities that state a fact of the partner's (QuantityExtractor's and this component's).
 _FACT_ENTITIES = {"amount", "duration", "count", "partner_id", "has", "lacks", "support_plan"}
 CLASSIFIED_INTENT = "classified_intent"  # the classifier's intent where the rules decided another
@@ -647,7 +639,10 @@ class FactStatementExtractor(_RuleBasedExtractor):
             if answer is not None and answer.intent != intent:
                 _set_intent(message, answer.intent)
             statements = self._for_intent(extracted, answer.intent if answer else intent)
-            if answer is None and intent not in _CHECK_INTENTS and asks_eligibility(text):
+            # "Am I eligible?" with facts does not replace an intent that already starts or
+            # reports the check, nor a staff member's lookup of another partner.
+            kept = intent in intents.CHECK_INTENTS or intent == intents.STAFF_LOOKUP
+            if answer is None and not kept and asks_eligibility(text):
                 # Statements in full: it is no longer read as a question about the rules.
                 stated = self._for_intent(extracted, intents.ASK_ELIGIBILITY)
                 if stated or found & _FACT_ENTITIES:

@@ -12,6 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.conversation import intents
 from bot.conversation.texts import question
 from bot.eligibility import FACT_SPECS, QUESTION_ORDER
 from bot.eligibility.facts import BOOL
@@ -278,7 +279,7 @@ def test_an_eligibility_question_without_facts_is_left_to_the_classifier():
     assert message.get(INTENT)["name"] == "faq"
 
 
-@pytest.mark.parametrize("classified", ["inform", "ask_missing", "staff_lookup"])
+@pytest.mark.parametrize("classified", sorted(intents.CHECK_INTENTS | {intents.STAFF_LOOKUP}))
 def test_intents_that_start_or_report_the_check_are_kept(classified):
     message = _classified("Wir haben 350.000 USD Umsatz, reicht das?", classified, "de")
     message.set(ENTITIES, [{"entity": "amount", "value": 350000}])
