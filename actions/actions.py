@@ -20,6 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from bot.channels.owners import WIDGET, owning_channel
 from bot.channels.widget.sessions import FORGOTTEN
+from bot.conversation import intents
 from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
@@ -54,8 +55,6 @@ def fact_slots(tracker: Tracker) -> dict[str, Any]:
 # The rule set a verdict offered to check as well, and the one the partner asked to check as
 # well: the form then also asks the facts that rule set still needs.
 OFFERED, ALSO_CHECKED = "rules_offered", "rules_checked"
-# Intents with which a message naming a rule set ("auch nach FY26 prüfen") asks to check by it.
-_CHECK_INTENTS = {"ask_eligibility", "ask_missing", "affirm", "inform"}
 
 
 def _latest_intent(tracker: Tracker) -> str:
@@ -65,7 +64,7 @@ def _latest_intent(tracker: Tracker) -> str:
 def _accepted_offer(tracker: Tracker) -> str | None:
     """The offered rule set, when this message says yes to the offer."""
     offered = tracker.get_slot(OFFERED)
-    return offered if offered and _latest_intent(tracker) == "affirm" else None
+    return offered if offered and _latest_intent(tracker) == intents.AFFIRM else None
 
 
 def also_checked(tracker: Tracker) -> RuleSet | None:
@@ -131,11 +130,12 @@ class ActionValidateSlotMappings(Action):
                 tracker.sender_id, turn.before, turn.after, source_text=message.get("text"),
             )  # fmt: skip
         events = [SlotSet(fact, value) for fact, value in turn.changes.items()]
+        # A message of the check naming a rule set ("auch nach FY26 prüfen") asks to check by it.
         named = ruleset_named(message.get("text") or "")
         intent = _latest_intent(tracker)
-        if named is not None and intent in _CHECK_INTENTS and named != current_ruleset():
+        if named is not None and intent in intents.CHECK_INTENTS and named != current_ruleset():
             events.append(SlotSet(ALSO_CHECKED, named.rules_version))
-        if tracker.get_slot(OFFERED) and intent != "affirm":  # an offer is answered at once
+        if tracker.get_slot(OFFERED) and intent != intents.AFFIRM:  # an offer is answered at once
             events.append(SlotSet(OFFERED, None))
         return events
 
@@ -221,7 +221,9 @@ class ActionCheckEligibility(Action):
         verdict = evaluate(facts_from_slots(fact_slots(tracker)))
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         text = (
-            render_gaps(verdict, lang) if intent == "ask_missing" else render_report(verdict, lang)
+            render_gaps(verdict, lang)
+            if intent == intents.ASK_MISSING
+            else render_report(verdict, lang)
         )
         dispatcher.utter_message(text=text)
         dispatcher.utter_message(json_message=verdict.to_payload(lang))

@@ -37,6 +37,7 @@ from pathlib import Path
 import psutil
 
 # Nothing above imports ssl: the Locust driver (--drive) patches with gevent after these imports.
+from bot.conversation import intents
 from bot.serve import (
     ROOT,
     ensure_model,
@@ -65,7 +66,7 @@ OURS = [
         "Ja, den bieten wir",
         "PSfP",
         "sicher",
-        "/affirm",
+        intents.payload(intents.AFFIRM),
         "Zwei Managed Services",
     ],
     [

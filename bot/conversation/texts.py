@@ -3,6 +3,7 @@ responses quote (the texts themselves are in the catalog, bot/texts/conversation
 
 from __future__ import annotations
 
+from bot.conversation import intents
 from bot.eligibility import FACT_SPECS
 from bot.eligibility.facts import BOOL, CHOICE
 from bot.eligibility.report import render_rule_changes
@@ -31,17 +32,23 @@ def response_slots() -> dict[str, str]:
 
 # The payloads are intents (and for the plan an entity) that the dialogue reads like typed answers.
 _ANSWER_BUTTONS = {
-    BOOL: (("button.yes", "/affirm"), ("button.no", "/deny")),
+    BOOL: (
+        ("button.yes", intents.payload(intents.AFFIRM)),
+        ("button.no", intents.payload(intents.DENY)),
+    ),
     CHOICE: (
-        ("value.plan.asfp", '/inform{"support_plan": "asfp"}'),
-        ("value.plan.psfp", '/inform{"support_plan": "psfp"}'),
-        ("button.no_plan", "/deny"),
+        ("value.plan.asfp", intents.payload(intents.INFORM, support_plan="asfp")),
+        ("value.plan.psfp", intents.payload(intents.INFORM, support_plan="psfp")),
+        ("button.no_plan", intents.payload(intents.DENY)),
     ),
 }
 
 
 def _answers(fact: str) -> tuple[tuple[str, str], ...]:
-    return (*_ANSWER_BUTTONS.get(FACT_SPECS[fact].kind, ()), ("button.dont_know", "/dont_know"))
+    return (
+        *_ANSWER_BUTTONS.get(FACT_SPECS[fact].kind, ()),
+        ("button.dont_know", intents.payload(intents.DONT_KNOW)),
+    )
 
 
 def question(fact: str, lang: str) -> tuple[str, list[dict[str, str]]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from bot.conversation import intents
 from bot.eligibility import DONT_KNOW, FACT_SPECS, FactError, Facts, evaluate
 from bot.eligibility.facts import (
     BOOL,
@@ -36,10 +37,6 @@ from bot.i18n import Message, Money, Month, check_language, format_money, format
 from bot.texts import render_text
 
 _BOOL_FACTS = {key for key, spec in FACT_SPECS.items() if spec.kind == BOOL}
-
-
-# Intents that answer the requested question; anything else (a FAQ, "stop") is not an answer.
-ANSWER_INTENTS = {"inform", "affirm", "deny", "dont_know"}
 
 
 @dataclass
@@ -225,13 +222,13 @@ def _candidates(
         ]  # fmt: skip
         problems.append(("conv.tenure_contradiction", contradiction))
     if requested and requested not in found:
-        if intent == "dont_know":
+        if intent == intents.DONT_KNOW:
             found[requested] = DONT_KNOW
-        elif intent in ("affirm", "deny") and FACT_SPECS[requested].kind == BOOL:
-            found[requested] = intent == "affirm"
-        elif intent == "deny" and requested == "support_plan":
+        elif intent in (intents.AFFIRM, intents.DENY) and FACT_SPECS[requested].kind == BOOL:
+            found[requested] = intent == intents.AFFIRM
+        elif intent == intents.DENY and requested == "support_plan":
             found[requested] = "none"
-        elif intent == "deny" and requested == "managed_services":
+        elif intent == intents.DENY and requested == "managed_services":
             found[requested] = 0
     return found, problems
 
@@ -313,7 +310,7 @@ def interpret_turn(
             render_text(Message("conv.updated", {"items": "; ".join(updated)}), lang)
         )
 
-    answered = requested is None or requested in valid or intent not in ANSWER_INTENTS
+    answered = requested is None or requested in valid or intent not in intents.ANSWER_INTENTS
     if not answered and not problems and not turn.changes:
         turn.replies.append(render_text(Message(_hint_key(requested)), lang))
     if turn.changes:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.eligibility.facts import QUESTION_ORDER, Facts, Span, json_value
+from bot.eligibility.facts import DONT_KNOW, QUESTION_ORDER, Facts, Span, json_value
 from bot.eligibility.requirements import (
     MET,
     PENDING,
@@ -87,7 +87,7 @@ class Verdict:
     def _fact_state(self, key: str) -> Any:
         if self.facts.is_known(key):
             return json_value(self.facts.get(key))
-        return "dont_know" if key in self.facts.dont_know else None
+        return DONT_KNOW if key in self.facts.dont_know else None
 
     def to_payload(self, lang: str, explain: bool = False) -> dict[str, Any]:
         """The verdict payload of CONTRACT.md §3, in `lang`."""
@@ -115,7 +115,7 @@ class Verdict:
             "next_steps": [render_text(step, lang, self.rules) for step in self.next_steps()],
             "warnings": [render_text(w, lang, self.rules) for w in self.warnings],
             "facts": self.facts.to_json(),
-            "dont_know": sorted(self.facts.dont_know),
+            "dont_know": sorted(self.facts.dont_know),  # not an intent: a key of §3
             "as_of": self.facts.as_of.isoformat(),
         }
         if self.comparison is not None:

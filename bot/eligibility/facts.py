@@ -27,7 +27,7 @@ from bot.i18n import Message
 from bot.texts import render_text
 
 # The value that marks "asked, and the partner does not know" in files and payloads.
-DONT_KNOW = "dont_know"
+DONT_KNOW = "dont_know"  # not an intent: a fact's value (intents.DONT_KNOW is the intent)
 # One month of slack: "14 months" and a start 15 calendar months ago mean the same partner.
 TENURE_SLACK_MONTHS = 1
 

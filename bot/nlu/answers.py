@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.conversation import intents
 from bot.conversation.texts import button_payloads
 from bot.eligibility import FACT_SPECS
 from bot.eligibility.facts import BOOL, CHOICE, COUNT, MONEY, MONTHS
@@ -30,8 +31,6 @@ from bot.nlu.statements import (
     short_answer,
 )
 
-AFFIRM, DENY, INFORM, DONT_KNOW_INTENT = "affirm", "deny", "inform", "dont_know"
-ASK_ELIGIBILITY = "ask_eligibility"
 # A reply longer than this is no short answer; its statements are still read as usual.
 _ANSWER_MAX_CHARS = 300
 
@@ -62,10 +61,10 @@ def _reading(intent: str, fact: str, text: str, plan: str | None = None) -> Read
     """The reading of a yes, a no or a named plan as the answer about `fact`, with the statement
     it makes: has/lacks for a yes/no fact, the plan ("none" for a no) for the support plan."""
     kind = FACT_SPECS[fact].kind
-    if kind == CHOICE and (plan or intent == DENY):
+    if kind == CHOICE and (plan or intent == intents.DENY):
         return Reading(intent, (Statement(SUPPORT_PLAN, plan or "none", 0, len(text), text),))
-    if kind == BOOL and intent in (AFFIRM, DENY):
-        entity = HAS if intent == AFFIRM else LACKS
+    if kind == BOOL and intent in (intents.AFFIRM, intents.DENY):
+        entity = HAS if intent == intents.AFFIRM else LACKS
         return Reading(intent, (Statement(entity, fact, 0, len(text), text),))
     return Reading(intent)
 
@@ -102,10 +101,10 @@ def read_answer(
         if typed == _normalised(title):
             return _from_payload(payload, fact, text)
     if len(typed.split()) <= _DONT_KNOW_MAX_WORDS and _DONT_KNOW.search(typed):
-        return Reading(DONT_KNOW_INTENT)
+        return Reading(intents.DONT_KNOW)
     kind = FACT_SPECS[fact].kind
     if _QUANTITIES.get(kind, set()) & set(quantities):
-        return Reading(INFORM)  # "Etwa 280.000 USD", "seit März 2025", "zwei"
+        return Reading(intents.INFORM)  # "Etwa 280.000 USD", "seit März 2025", "zwei"
     if kind not in (BOOL, CHOICE, COUNT):
         return None
     # A statement that names the fact asked about answers it ("ASfP haben wir", "kein Helpdesk").
@@ -113,12 +112,12 @@ def read_answer(
         statements = extract_statements(text, lang)
     stated = [s for s in statements if _about(s, fact)]
     if stated:
-        return Reading(INFORM, (stated[-1],))
+        return Reading(intents.INFORM, (stated[-1],))
     answer = short_answer(text, lang, fact)
     # "Ja" does not say which plan, nor how many services; "keinen", "none yet", "nein" says none.
     if answer is None or (answer and kind != BOOL):
         return None
-    return _reading(AFFIRM if answer else DENY, fact, text)
+    return _reading(intents.AFFIRM if answer else intents.DENY, fact, text)
 
 
 def _about(statement: Statement, fact: str) -> bool:

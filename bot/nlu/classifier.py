@@ -44,6 +44,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 
+from bot.conversation import intents
+
 RANKING_LENGTH = 10  # intents (and topics) listed in the parse data, as DIET and Rasa list them
 
 
@@ -144,7 +146,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "dense_weight": 0.3,
             "max_iter": 3000,
             # The retrieval intent whose topics are reported as the ResponseSelector does.
-            "retrieval_intent": "faq",
+            "retrieval_intent": intents.FAQ,
         }
 
     @classmethod

@@ -69,11 +69,12 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.conversation import intents
 from bot.eligibility import FACT_SPECS
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.nlu import embeddings as embeddings_module
 from bot.nlu import language as language_module
-from bot.nlu.answers import ASK_ELIGIBILITY, asks_eligibility, read_answer
+from bot.nlu.answers import asks_eligibility, read_answer
 from bot.nlu.embeddings import ENCODERS, sentence_encoder
 from bot.nlu.language import LanguageDecision, detect
 from bot.nlu.questions import in_rule_question
@@ -566,13 +567,6 @@ class QuantityExtractor(_RuleBasedExtractor):
 
 # --- yes/no facts and the support plan ----------------------------------------------------------
 
-# A support agent looking up another partner talks about that partner's facts, not their own; "I
-# don't know" states nothing ("Kein Plan, sorry" is German for "no idea").
-_NOT_ONES_OWN_FACTS = {"staff_lookup", "dont_know"}
-FAQ_INTENT = "faq"  # the retrieval intent, whose topic the classifier reports beside it
-# Intents that already start or report the check, or look up someone else's: "am I eligible?"
-# with facts does not replace them.
-_CHECK_INTENTS = {"inform", "ask_eligibility", "ask_missing", "staff_lookup"}
 # Entities that state a fact of the partner's (QuantityExtractor's and this component's).
 _FACT_ENTITIES = {"amount", "duration", "count", "partner_id", "has", "lacks", "support_plan"}
 CLASSIFIED_INTENT = "classified_intent"  # the classifier's intent where the rules decided another
@@ -619,9 +613,9 @@ class FactStatementExtractor(_RuleBasedExtractor):
     @staticmethod
     def _for_intent(statements: list, intent: str | None) -> list:
         """What the statements of a message state, given its intent."""
-        if intent in _NOT_ONES_OWN_FACTS:
+        if intent in intents.NOT_ONES_OWN_FACTS:
             return []
-        return statements_in_question(statements) if intent == FAQ_INTENT else statements
+        return statements_in_question(statements) if intent == intents.FAQ else statements
 
     def _entity(self, statement: Any) -> dict[str, Any]:
         return {
@@ -650,11 +644,14 @@ class FactStatementExtractor(_RuleBasedExtractor):
             if answer is not None and answer.intent != intent:
                 _set_intent(message, answer.intent)
             statements = self._for_intent(extracted, answer.intent if answer else intent)
-            if answer is None and intent not in _CHECK_INTENTS and asks_eligibility(text):
+            # "Am I eligible?" with facts does not replace an intent that already starts or
+            # reports the check, nor a staff member's lookup of another partner.
+            kept = intent in intents.CHECK_INTENTS or intent == intents.STAFF_LOOKUP
+            if answer is None and not kept and asks_eligibility(text):
                 # Statements in full: it is no longer read as a question about the rules.
-                stated = self._for_intent(extracted, ASK_ELIGIBILITY)
+                stated = self._for_intent(extracted, intents.ASK_ELIGIBILITY)
                 if stated or found & _FACT_ENTITIES:
-                    _set_intent(message, ASK_ELIGIBILITY)
+                    _set_intent(message, intents.ASK_ELIGIBILITY)
                     statements = stated
             if answer is not None:
                 # The answer's own reading of the fact asked replaces any other of the same fact.

@@ -473,7 +473,7 @@ def test_delete_my_data_clears_the_browser_and_the_old_token_resumes_nothing(
     widget = open_widget()
     widget.send(GERMAN_START)
     widget.expect_question(q("csp_revenue_usd", "de"))
-    widget.send(ask("stop"))
+    widget.send(ask("stop"))  # not an intent: the text typed
     widget.expect_bot_line("Alles klar, wir hören hier auf.")
     old_token = widget.storage(key_token)
     assert old_token

@@ -24,6 +24,7 @@ from bot.channels.teams.cards import (
     payload_from_value,
     verdict_card,
 )
+from bot.conversation import intents
 from bot.conversation.texts import question
 from bot.eligibility import QUESTION_ORDER, Facts, evaluate
 from bot.i18n import LANGUAGES, Message
@@ -350,8 +351,8 @@ def test_choice_card_with_many_buttons_keeps_the_first_six_as_buttons(validator)
         [{"title": "Ja", "payload": 5}],
         [{"title": "Ja", "payload": ""}],
         [{"title": "Ja", "payload": "/" + "x" * MAX_PAYLOAD_CHARS}],
-        [{"title": " ", "payload": "/affirm"}],
-        ["/affirm"],
+        [{"title": " ", "payload": intents.payload(intents.AFFIRM)}],
+        [intents.payload(intents.AFFIRM)],
     ],
 )
 def test_choice_card_refuses_buttons_a_click_could_not_bring_back(buttons) -> None:
@@ -360,7 +361,9 @@ def test_choice_card_refuses_buttons_a_click_could_not_bring_back(buttons) -> No
 
 
 def test_a_long_button_title_is_one_short_line() -> None:
-    card = choice_card("Frage?", [{"title": "Ja\n" + "sehr " * 100, "payload": "/affirm"}])
+    card = choice_card(
+        "Frage?", [{"title": "Ja\n" + "sehr " * 100, "payload": intents.payload(intents.AFFIRM)}]
+    )
     title = card["actions"][0]["title"]
     assert "\n" not in title and title.endswith("…")
     assert len(title) <= cards.MAX_BUTTON_TITLE_CHARS
@@ -371,17 +374,17 @@ def test_a_long_button_title_is_one_short_line() -> None:
     [
         None,
         "x",
-        "/affirm",
+        intents.payload(intents.AFFIRM),
         5,
-        ["/affirm"],
+        [intents.payload(intents.AFFIRM)],
         {},
         {"rasa_payload": 5},
         {"rasa_payload": None},
         {"rasa_payload": ""},
         {"rasa_payload": "   "},
-        {"rasa_payload": ["/affirm"]},
+        {"rasa_payload": [intents.payload(intents.AFFIRM)]},
         {"other": 1},
-        {"msteams": {"value": {"other": "/affirm"}}},
+        {"msteams": {"value": {"other": intents.payload(intents.AFFIRM)}}},
         {"rasa_payload": "/" + "x" * MAX_PAYLOAD_CHARS},
     ],
 )
@@ -392,7 +395,9 @@ def test_payload_from_value_rejects_junk(value) -> None:
 def test_payload_from_value_accepts_ours_up_to_the_limit() -> None:
     longest = "/" + "x" * (MAX_PAYLOAD_CHARS - 1)
     assert payload_from_value({"rasa_payload": longest}) == longest
-    assert payload_from_value({"rasa_payload": "/affirm", "msteams": {}}) == "/affirm"
+    assert payload_from_value(
+        {"rasa_payload": intents.payload(intents.AFFIRM), "msteams": {}}
+    ) == intents.payload(intents.AFFIRM)
 
 
 # --- escape_text ---------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from actions.actions import (
     ActionValidateSlotMappings,
     ValidateEligibilityForm,
 )
-from bot.eligibility import FACT_SPECS, REQUIREMENT_CODES, current_ruleset
+from bot.conversation import intents
+from bot.eligibility import DONT_KNOW, FACT_SPECS, REQUIREMENT_CODES, current_ruleset
 from bot.nlu.importer import with_engine_facts
 from tests.casebook import Case, load_cases
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = with_engine_facts(Domain.load(str(ROOT / "domain.yml"))).as_dict()
 
 
-def tracker(slots: dict[str, Any] | None = None, intent: str = "inform", entities=(), text: str = "",
+def tracker(slots: dict[str, Any] | None = None, intent: str = intents.INFORM, entities=(), text: str = "",
             active_loop: str | None = None) -> Tracker:  # fmt: skip
     all_slots = (
         {key: None for key in DOMAIN["slots"]}
@@ -76,7 +77,7 @@ def test_facts_stated_outside_the_form_become_slots_with_a_german_confirmation()
 def test_an_answer_to_the_requested_yes_no_question() -> None:
     state = tracker(
         {"requested_slot": "signing_authority"},
-        intent="affirm",
+        intent=intents.AFFIRM,
         text="yes",
         active_loop="eligibility_form",
     )
@@ -93,7 +94,7 @@ def test_the_form_asks_what_the_engine_needs_next() -> None:
     assert slot_events(events)["requested_slot"] == "billing_infrastructure"
     every_fact = known | {
         "billing_infrastructure": True,
-        "capabilities": "dont_know",
+        "capabilities": DONT_KNOW,
         "managed_services": 1,
     }
     events, _ = run(form, tracker(every_fact, active_loop="eligibility_form"))
@@ -102,7 +103,7 @@ def test_the_form_asks_what_the_engine_needs_next() -> None:
 
 def test_the_verdict_comes_as_text_and_as_the_contract_payload() -> None:
     facts = {"language": "de", "csp_revenue_usd": 258000, "indirect_months": 14}
-    _, messages = run(ActionCheckEligibility(), tracker(facts, intent="ask_eligibility"))
+    _, messages = run(ActionCheckEligibility(), tracker(facts, intent=intents.ASK_ELIGIBILITY))
     text, payload = messages[0]["text"], messages[1]["custom"]
     assert "Es fehlen 42.000 USD" in text
     assert payload["type"] == "eligibility_verdict" and payload["language"] == "de"
@@ -128,7 +129,8 @@ SEED_MET = {"partner_id_active": True, "signing_authority": True, "first_line_su
 )  # fmt: skip
 def test_a_verdict_by_the_seed_says_what_fy26_adds_and_offers_to_check_it(lang, gap, offer):
     events, messages = run(
-        ActionCheckEligibility(), tracker(SEED_MET | {"language": lang}, intent="ask_eligibility")
+        ActionCheckEligibility(),
+        tracker(SEED_MET | {"language": lang}, intent=intents.ASK_ELIGIBILITY),
     )
     text, payload, offered = messages[0]["text"], messages[1]["custom"], messages[2]
     assert payload["status"] == "eligible" and payload["rules_version"] == "seed-000-usd300k"
@@ -141,7 +143,7 @@ def test_a_verdict_by_the_seed_says_what_fy26_adds_and_offers_to_check_it(lang, 
 
 
 def test_yes_to_the_offer_asks_only_what_fy26_still_needs() -> None:
-    state = tracker(SEED_MET | {"rules_offered": "fy26-usd1m"}, intent="affirm", text="ja",
+    state = tracker(SEED_MET | {"rules_offered": "fy26-usd1m"}, intent=intents.AFFIRM, text="ja",
                     active_loop="eligibility_form")  # fmt: skip
     events, _ = run(ValidateEligibilityForm(), state)
     assert slot_events(events) == {
@@ -154,7 +156,7 @@ def test_yes_to_the_offer_asks_only_what_fy26_still_needs() -> None:
     assert slot_events(events) == {"requested_slot": "solutions_partner_designation"}
     # Once checked, the verdict compares without offering again.
     done = known | {"solutions_partner_designation": False}
-    events, messages = run(ActionCheckEligibility(), tracker(done, intent="ask_eligibility"))
+    events, messages = run(ActionCheckEligibility(), tracker(done, intent=intents.ASK_ELIGIBILITY))
     assert messages[1]["custom"]["comparison"]["unmet"] == ["revenue", "solutions_partner"]
     assert messages[1]["custom"]["comparison"]["unknown"] == []
     assert "a Solutions Partner designation" in messages[0]["text"]
@@ -178,7 +180,7 @@ FY26_FACTS = {"security_score_complete": True, "solutions_partner_designation": 
 )  # fmt: skip
 def test_a_revenue_span_is_decided_by_each_rule_set(revenue, status, comparison) -> None:
     slots = SEED_MET | FY26_FACTS | {"csp_revenue_usd": revenue}
-    _, messages = run(ActionCheckEligibility(), tracker(slots, intent="ask_eligibility"))
+    _, messages = run(ActionCheckEligibility(), tracker(slots, intent=intents.ASK_ELIGIBILITY))
     payload = messages[1]["custom"]
     assert payload["status"] == status and payload["facts"]["csp_revenue_usd"] == revenue
     assert payload["comparison"] == {"rules_version": "fy26-usd1m", **comparison}
@@ -202,7 +204,7 @@ def test_the_form_asks_a_span_only_where_the_rule_set_cannot_decide_it() -> None
 
 
 def test_anything_but_yes_lets_the_offer_go() -> None:
-    state = tracker({"rules_offered": "fy26-usd1m"}, intent="deny", text="nein danke")
+    state = tracker({"rules_offered": "fy26-usd1m"}, intent=intents.DENY, text="nein danke")
     events, _ = run(ActionValidateSlotMappings(), state)
     assert slot_events(events) == {"rules_offered": None}
 
@@ -211,16 +213,20 @@ def test_anything_but_yes_lets_the_offer_go() -> None:
     "text", ["Bitte prüfen Sie auch die FY26-Anforderungen.", "Do we also meet FY 2026?"]
 )
 def test_asking_to_check_fy26_too_is_remembered(text: str) -> None:
-    events, _ = run(ActionValidateSlotMappings(), tracker({}, intent="ask_eligibility", text=text))
+    events, _ = run(
+        ActionValidateSlotMappings(), tracker({}, intent=intents.ASK_ELIGIBILITY, text=text)
+    )
     assert slot_events(events) == {"rules_checked": "fy26-usd1m"}
-    # A question about FY26 is answered, not taken as the wish to be checked.
-    events, _ = run(ActionValidateSlotMappings(), tracker({}, intent="faq", text=text))
-    assert slot_events(events) == {}
+    # A question about FY26 is answered, not taken as the wish to be checked; a staff member's
+    # lookup is about another partner.
+    for other in (intents.FAQ, intents.STAFF_LOOKUP):
+        events, _ = run(ActionValidateSlotMappings(), tracker({}, intent=other, text=text))
+        assert slot_events(events) == {}
 
 
 def test_what_is_missing_lists_the_gaps() -> None:
     _, messages = run(
-        ActionCheckEligibility(), tracker({"indirect_months": 8}, intent="ask_missing")
+        ActionCheckEligibility(), tracker({"indirect_months": 8}, intent=intents.ASK_MISSING)
     )
     assert "What you still lack:" in messages[0]["text"]
     assert "4 more months" in messages[0]["text"]
@@ -229,7 +235,8 @@ def test_what_is_missing_lists_the_gaps() -> None:
 
 def test_start_over_clears_every_fact_but_keeps_the_language() -> None:
     events, _ = run(
-        ActionResetFacts(), tracker({"language": "de", "csp_revenue_usd": 1}, intent="start_over")
+        ActionResetFacts(),
+        tracker({"language": "de", "csp_revenue_usd": 1}, intent=intents.START_OVER),
     )
     slots = slot_events(events)
     assert all(slots[key] is None for key in FACT_SPECS) and "language" not in slots
@@ -242,7 +249,7 @@ def test_verdicts_and_fact_changes_are_stored(database) -> None:
     run(ActionValidateSlotMappings(), tracker(entities=entities, text="USD 350,000"))
     run(
         ActionCheckEligibility(),
-        tracker({"csp_revenue_usd": 350000, "partner_id": "1234567"}, intent="ask_missing"),
+        tracker({"csp_revenue_usd": 350000, "partner_id": "1234567"}, intent=intents.ASK_MISSING),
     )
     repository = Repository(database)
     [stored] = repository.list_assessments(conversation_id="partner-1")
@@ -253,8 +260,10 @@ def test_verdicts_and_fact_changes_are_stored(database) -> None:
 
 
 def test_forget_deletes_and_says_what(database) -> None:
-    run(ActionCheckEligibility(), tracker({"csp_revenue_usd": 350000}, intent="ask_missing"))
-    events, messages = run(ActionForgetConversation(), tracker({"language": "de"}, intent="affirm"))
+    run(ActionCheckEligibility(), tracker({"csp_revenue_usd": 350000}, intent=intents.ASK_MISSING))
+    events, messages = run(
+        ActionForgetConversation(), tracker({"language": "de"}, intent=intents.AFFIRM)
+    )
     assert "assessments" in messages[0]["text"] or "Bewertung" in messages[0]["text"]
     from bot.storage import Repository
 
@@ -274,13 +283,13 @@ def as_sent(state: Tracker, sender: str, channel: str | None) -> Tracker:
 def test_staff_lookup_is_refused_to_partners_and_answers_staff(database, monkeypatch) -> None:
     run(
         ActionCheckEligibility(),
-        tracker({"csp_revenue_usd": 258000, "partner_id": "7654321"}, intent="ask_missing"),
+        tracker({"csp_revenue_usd": 258000, "partner_id": "7654321"}, intent=intents.ASK_MISSING),
     )
     lookup = [{"entity": "partner_id", "value": "7654321"}]
     staff_chat = f"teams:{STAFF_AAD}"
 
     def ask(sender: str, channel: str | None, entities=lookup) -> str:
-        state = tracker(intent="staff_lookup", entities=entities)
+        state = tracker(intent=intents.STAFF_LOOKUP, entities=entities)
         return run(ActionStaffLookup(), as_sent(state, sender, channel))[1][0]["text"]
 
     assert ask(staff_chat, "teams").startswith("Only the support team")  # nobody listed yet
@@ -319,7 +328,7 @@ def test_shared_case_through_the_actions(case: Case) -> None:
     expect = case.expect
     for lang in ("de", "en"):
         slots = case.facts | {"language": lang}  # the cases' values are the slots' JSON values
-        _, messages = run(ActionCheckEligibility(), tracker(slots, intent="ask_eligibility"))
+        _, messages = run(ActionCheckEligibility(), tracker(slots, intent=intents.ASK_ELIGIBILITY))
         payload = messages[1]["custom"]
         by_code = {r["code"]: r for r in payload["requirements"]}
         if "status" in expect:

@@ -13,8 +13,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ValidateEligibilityForm
+from bot.conversation import intents
 from bot.conversation.texts import question
-from bot.eligibility import FACT_SPECS, QUESTION_ORDER, current_ruleset
+from bot.eligibility import DONT_KNOW, FACT_SPECS, QUESTION_ORDER, current_ruleset
 from bot.nlu.importer import with_engine_facts
 from bot.nlu.language import detect
 
@@ -41,21 +42,24 @@ def test_each_question_reads_in_the_conversation_language_and_offers_dont_know(f
     assert detect(text).language == lang, text
     assert buttons[-1] == {
         "title": {"de": "Weiß ich nicht", "en": "I don't know"}[lang],
-        "payload": "/dont_know",
+        "payload": intents.payload(intents.DONT_KNOW),
     }
 
 
 @pytest.mark.parametrize("fact", YES_NO)
 def test_yes_no_questions_offer_yes_and_no(fact):
     assert [b["title"] for b in question(fact, "de")[1]] == ["Ja", "Nein", "Weiß ich nicht"]
-    assert [b["payload"] for b in question(fact, "en")[1]] == ["/affirm", "/deny", "/dont_know"]
+    yes, no, dont_know = (
+        intents.payload(i) for i in (intents.AFFIRM, intents.DENY, intents.DONT_KNOW)
+    )
+    assert [b["payload"] for b in question(fact, "en")[1]] == [yes, no, dont_know]
 
 
 def test_the_support_plan_question_offers_the_plans_and_none():
     _, buttons = question("support_plan", "de")
     assert [b["title"] for b in buttons] == ["ASfP", "PSfP", "Keinen", "Weiß ich nicht"]
-    assert buttons[0]["payload"] == '/inform{"support_plan": "asfp"}'
-    assert buttons[2]["payload"] == "/deny"
+    assert buttons[0]["payload"] == intents.payload(intents.INFORM, support_plan="asfp")
+    assert buttons[2]["payload"] == intents.payload(intents.DENY)
 
 
 def test_the_revenue_question_quotes_the_rule_sets_window():
@@ -68,7 +72,7 @@ def _form_tracker(slots: dict, latest_action: str = "action_listen") -> Tracker:
     return Tracker(
         sender_id="partner-1",
         slots={"requested_slot": None, **slots},
-        latest_message={"intent": {"name": "inform"}, "entities": [], "text": ""},
+        latest_message={"intent": {"name": intents.INFORM}, "entities": [], "text": ""},
         events=[],
         paused=False,
         followup_action=None,
@@ -107,7 +111,7 @@ def test_coming_back_after_an_interruption_asks_again():
 
 
 def test_nothing_is_asked_when_the_engine_needs_no_more_facts():
-    known = {fact: "dont_know" for fact in QUESTION_ORDER}  # answered, if not known: never asked
+    known = {fact: DONT_KNOW for fact in QUESTION_ORDER}  # answered, if not known: never asked
     events, messages = _validate(_form_tracker({**known, "language": "en"}))
     assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None} in events
     assert messages == []

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.conversation import intents
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import DONT_KNOW, next_fact
 
@@ -28,7 +29,7 @@ def count(value, named=False):
     )
 
 
-def turn(intent="inform", entities=(), text="", slots=None, requested=None, lang="en"):
+def turn(intent=intents.INFORM, entities=(), text="", slots=None, requested=None, lang="en"):
     return interpret_turn(intent, list(entities), text, slots or {}, requested, lang, TODAY)
 
 
@@ -96,7 +97,7 @@ def test_values_out_of_range_get_a_clear_answer() -> None:
 
 def test_dont_know_answers_the_requested_fact_and_it_is_not_asked_again() -> None:
     result = turn(
-        intent="dont_know",
+        intent=intents.DONT_KNOW,
         text="keine Ahnung",
         requested="csp_revenue_usd",
         slots={"indirect_months": 14},
@@ -108,7 +109,7 @@ def test_dont_know_answers_the_requested_fact_and_it_is_not_asked_again() -> Non
     assert next_fact(facts_from_slots(slots, TODAY)) == "partner_id_active"
 
 
-@pytest.mark.parametrize(("intent", "value"), [("affirm", True), ("deny", False)])
+@pytest.mark.parametrize(("intent", "value"), [(intents.AFFIRM, True), (intents.DENY, False)])
 def test_yes_and_no_answer_the_requested_yes_no_fact(intent: str, value: bool) -> None:
     assert turn(intent=intent, requested="signing_authority").changes == {
         "signing_authority": value
@@ -116,7 +117,7 @@ def test_yes_and_no_answer_the_requested_yes_no_fact(intent: str, value: bool) -
 
 
 def test_no_to_the_plan_question_means_no_plan() -> None:
-    assert turn(intent="deny", requested="support_plan").changes == {"support_plan": "none"}
+    assert turn(intent=intents.DENY, requested="support_plan").changes == {"support_plan": "none"}
 
 
 def test_a_bare_number_answers_the_numeric_question_asked() -> None:
@@ -133,7 +134,7 @@ def test_a_bare_number_answers_the_numeric_question_asked() -> None:
 def test_an_unusable_answer_gets_a_hint_but_a_question_back_does_not() -> None:
     hinted = turn(text="quite a lot", requested="csp_revenue_usd")
     assert hinted.changes == {} and "US dollars" in hinted.replies[0]
-    assert turn(intent="faq", text="what is ASfP?", requested="support_plan").replies == []
+    assert turn(intent=intents.FAQ, text="what is ASfP?", requested="support_plan").replies == []
 
 
 def test_a_new_duration_replaces_an_older_start_month() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.conversation import intents
 from bot.serve import Servers, quiet_env, server_env, start_action_server, start_rasa_server
 
 TOKEN = "e2e-" + uuid.uuid4().hex
@@ -158,11 +159,11 @@ class Assistant:
 # a training example of that intent (checked below without a model), which any model trained from
 # this data classifies as trained; every other step is decided by the rules.
 MODEL_DECIDED = {
-    "Can I register as a direct bill partner?": "ask_eligibility",
-    "What's the difference between ASfP and PSfP?": "faq/asfp_psfp",
-    "stop": "stop",
-    "What do I still lack?": "ask_missing",
-    "in English please": "switch_language",
+    "Can I register as a direct bill partner?": intents.ASK_ELIGIBILITY,
+    "What's the difference between ASfP and PSfP?": f"{intents.FAQ}/asfp_psfp",
+    "stop": intents.STOP,  # not an intent: the key is the text typed
+    "What do I still lack?": intents.ASK_MISSING,
+    "in English please": intents.SWITCH_LANGUAGE,
 }
 
 

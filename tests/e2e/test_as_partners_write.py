@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.conversation import intents
 from tests.e2e.conftest import TOKEN, Assistant, http, texts, verdicts
 from tests.e2e.test_conversations import asked, assert_language, new_sender, requested
 
@@ -154,7 +155,9 @@ def _answers(topic: str, lang: str) -> str:
 # words ("Wir sind ein Systemhaus aus Köln ... Was brauchen wir dafür?") and the application
 # process ("Wie geht es nach dem Antrag weiter?").
 @pytest.mark.parametrize("lang", ["de", "en"])
-@pytest.mark.parametrize("topic", ["faq/requirements", "faq/application_process"])
+@pytest.mark.parametrize(
+    "topic", [f"{intents.FAQ}/requirements", f"{intents.FAQ}/application_process"]
+)
 def test_blind_written_first_questions_get_their_answer(
     assistant: Assistant, topic: str, lang: str
 ) -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from bot.channels.guard import DEFAULT_MAX_MESSAGE_CHARS
 from bot.channels.widget.channel import packet_limit
+from bot.conversation import intents
 from bot.serve import MAX_REQUEST_BYTES
 from bot.texts import CATALOG
 from tests.e2e.conftest import Assistant, ask, texts
@@ -76,9 +77,9 @@ FIXED_TEXTS = [
     "revenue NaN USD, Infinity months",
     "USD -350,000",
     "0x1F USD and 1/0 months",
-    "/affirm",
-    '/inform{"managed_services": 99999999999999999999}',
-    '/inform{"csp_revenue_usd": {"a": [1, 2]}}',
+    intents.payload(intents.AFFIRM),
+    intents.payload(intents.INFORM, managed_services=99999999999999999999),
+    intents.payload(intents.INFORM, csp_revenue_usd={"a": [1, 2]}),
     "/restart",
     "\\u0000\\n",
     "Ä" * 10_001,
@@ -176,7 +177,7 @@ _numbers = st.one_of(
 )
 _phrases = st.sampled_from(
     ["USD {}", "{} Monate", "seit {} Monaten", "revenue of {} dollars", "{} managed services",
-     "<i>{}</i>", "{}\u202e{}", "\u200b{}\u200b", "/inform{{\"managed_services\": {}}}"]
+     "<i>{}</i>", "{}\u202e{}", "\u200b{}\u200b", intents.payload(intents.INFORM) + '{{"managed_services": {}}}']
 )  # fmt: skip
 GENERATED_TEXTS = st.one_of(
     _any_text,

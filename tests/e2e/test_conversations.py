@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from bot.conversation import intents
 from bot.conversation.texts import question
 from bot.nlu.language import detect
 from tests.e2e.conftest import MODEL_DECIDED, TOKEN, Assistant, ask, http, texts, verdicts
@@ -69,7 +70,7 @@ def test_german_form_happy_path_ends_in_the_verdict(assistant: Assistant) -> Non
         # The button's title typed out is that button.
         ("PSfP", "Supportplan: PSfP", "billing_infrastructure"),
         ("sicher", "Abrechnungsinfrastruktur: ja", "capabilities"),
-        ('/affirm', "Infrastrukturfunktionen: ja", "managed_services"),
+        (intents.payload(intents.AFFIRM), "Infrastrukturfunktionen: ja", "managed_services"),
     ]  # fmt: skip
     for text, noted, next_slot in answers:
         replies = assistant.say(sender, text)
@@ -132,7 +133,7 @@ def test_english_facts_up_front_correction_stop_and_what_is_missing(assistant: A
     assert "Updated – CSP revenue (12 months): USD 280,000 (was USD 350,000)." in texts(replies)
     assert "USD 20,000 short" in texts(replies)  # the knock-out is said at once
     assert assistant.tracker(sender)["slots"]["partner_id_active"] is None  # not read as a yes
-    replies = assistant.say(sender, ask("stop"))
+    replies = assistant.say(sender, ask("stop"))  # not an intent: the text typed
     assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")
     assert "we'll stop here" in texts(replies)
     replies = assistant.say(sender, ask("What do I still lack?"))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import rasa.server
 
+from bot.conversation import intents
 from tests.e2e.conftest import TOKEN, Assistant, http
 
 # Rasa's API routes that need no token: a greeting and the version, nothing of a conversation.
@@ -19,7 +20,7 @@ CONVERSATION = "surface-" + uuid.uuid4().hex[:8]
 BODIES = {
     "/conversations/<conversation_id:path>/tracker/events": {"event": "slot", "name": "language", "value": "en"},
     "/conversations/<conversation_id:path>/execute": {"name": "action_listen"},
-    "/conversations/<conversation_id:path>/trigger_intent": {"name": "greet"},
+    "/conversations/<conversation_id:path>/trigger_intent": {"name": intents.GREET},
     "/conversations/<conversation_id:path>/messages": {"text": "hello", "sender": "user"},
     "/model/parse": {"text": "hello"},
     "/model": {"model_file": "models/none.tar.gz"},

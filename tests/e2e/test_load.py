@@ -14,6 +14,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.conversation import intents
 from bot.storage import Repository
 from bot.texts import CATALOG
 from tests.e2e.conftest import GERMAN_REVENUE, GERMAN_START, Assistant, ask, http, verdicts
@@ -28,7 +29,7 @@ GERMAN = [
     "Ja, den bieten wir",
     "PSfP",
     "sicher",
-    "/affirm",
+    intents.payload(intents.AFFIRM),
     "Zwei Managed Services",
 ]
 ENGLISH = [

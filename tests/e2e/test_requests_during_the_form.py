@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation import intents
 from bot.eligibility import FACT_SPECS
 from tests.e2e.conftest import Assistant, verdicts
 
@@ -23,15 +24,16 @@ START = {
     "de": "Wir sind seit 14 Monaten indirekter Wiederverkäufer. Können wir uns registrieren?",
     "en": "We have been an indirect reseller for 14 months. Can we register as a direct bill partner?",
 }
+FAQ_ASFP = f"{intents.FAQ}/asfp_psfp"
 REQUESTS = {
-    "forget_me": {"de": "Lösche meine Daten", "en": "Delete my data"},
-    "stop": {"de": "abbrechen", "en": "stop"},
-    "switch_language": {"de": "in English please", "en": "auf Deutsch bitte"},
-    "faq/asfp_psfp": {"de": "Was ist ASfP?", "en": "What is ASfP?"},
-    "ask_missing": {"de": "Was fehlt mir noch?", "en": "What do I still lack?"},
-    "help": {"de": "Was kannst du?", "en": "What can you do?"},
+    intents.FORGET_ME: {"de": "Lösche meine Daten", "en": "Delete my data"},
+    intents.STOP: {"de": "abbrechen", "en": "stop"},  # not an intent: what the partner types
+    intents.SWITCH_LANGUAGE: {"de": "in English please", "en": "auf Deutsch bitte"},
+    FAQ_ASFP: {"de": "Was ist ASfP?", "en": "What is ASfP?"},
+    intents.ASK_MISSING: {"de": "Was fehlt mir noch?", "en": "What do I still lack?"},
+    intents.HELP: {"de": "Was kannst du?", "en": "What can you do?"},
 }
-CONFIRM = "/affirm"
+CONFIRM = intents.payload(intents.AFFIRM)
 LANGUAGES = ("de", "en")
 
 
@@ -78,9 +80,9 @@ def test_confirmed_delete_my_data_leaves_nothing(
 ) -> None:
     sender = start_form(assistant, lang)
     if not during_the_form:
-        assistant.say(sender, REQUESTS["stop"][lang])
+        assistant.say(sender, REQUESTS[intents.STOP][lang])
         assert asking(assistant, sender) is None
-    replies = assistant.say(sender, REQUESTS["forget_me"][lang])
+    replies = assistant.say(sender, REQUESTS[intents.FORGET_ME][lang])
     assert replies and replies[-1].get("buttons"), replies  # asked to confirm, not an answer
     assert asking(assistant, sender) is None  # the "yes" that follows is not read as an answer
     assistant.say(sender, CONFIRM)
@@ -95,8 +97,8 @@ def test_confirmed_delete_my_data_leaves_nothing(
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_declined_delete_keeps_the_facts(assistant: Assistant, lang: str) -> None:
     sender = start_form(assistant, lang)
-    assistant.say(sender, REQUESTS["forget_me"][lang])
-    assistant.say(sender, "/deny")
+    assistant.say(sender, REQUESTS[intents.FORGET_ME][lang])
+    assistant.say(sender, intents.payload(intents.DENY))
     assert held_facts(assistant.tracker(sender))["indirect_months"] == 14
 
 
@@ -105,13 +107,13 @@ def test_stop_during_the_form_leaves_it_and_keeps_the_facts(
     assistant: Assistant, lang: str
 ) -> None:
     sender = start_form(assistant, lang)
-    assistant.say(sender, REQUESTS["stop"][lang])
+    assistant.say(sender, REQUESTS[intents.STOP][lang])
     assert asking(assistant, sender) is None
     assert held_facts(assistant.tracker(sender))["indirect_months"] == 14
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("request_name", ["switch_language", "faq/asfp_psfp", "help"])
+@pytest.mark.parametrize("request_name", [intents.SWITCH_LANGUAGE, FAQ_ASFP, intents.HELP])
 def test_a_request_during_the_form_is_answered_and_the_same_question_follows(
     assistant: Assistant, lang: str, request_name: str
 ) -> None:
@@ -123,7 +125,7 @@ def test_a_request_during_the_form_is_answered_and_the_same_question_follows(
     assert asking(assistant, sender) == before
     slots = assistant.tracker(sender)["slots"]
     other = "en" if lang == "de" else "de"
-    assert slots["language"] == (other if request_name == "switch_language" else lang)
+    assert slots["language"] == (other if request_name == intents.SWITCH_LANGUAGE else lang)
     assert held_facts(assistant.tracker(sender))["indirect_months"] == 14
 
 
@@ -133,7 +135,7 @@ def test_what_is_missing_during_the_form_gives_the_gaps_and_the_form_goes_on(
 ) -> None:
     sender = start_form(assistant, lang)
     before = asking(assistant, sender)
-    replies = assistant.say(sender, REQUESTS["ask_missing"][lang])
+    replies = assistant.say(sender, REQUESTS[intents.ASK_MISSING][lang])
     [verdict] = verdicts(replies)
     assert verdict["status"] == "incomplete" and verdict["language"] == lang
     assert verdict["facts"]["indirect_months"] == 14

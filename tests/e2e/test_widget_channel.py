@@ -23,6 +23,7 @@ from bot.channels.widget.sessions import (
     LIFETIME_ENV,
     SENDER_PREFIX,
 )
+from bot.conversation import intents
 from bot.conversation.texts import question
 from tests.e2e.conftest import (
     GERMAN_REVENUE,
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # model trained from this data classifies it; outside the form (after "stop"), the rules ask to
 # confirm, and the confirmation button's payload goes past the model.
 FORGET_DE = "Lösche meine Daten"
-CONFIRM_FORGET = "/affirm"
+CONFIRM_FORGET = intents.payload(intents.AFFIRM)
 
 
 class Widget:
@@ -86,7 +87,7 @@ class Widget:
 
     def forget(self) -> list[dict]:
         """Leaves the form, asks in German to delete the data and confirms it."""
-        self.say(ask("stop"))
+        self.say(ask("stop"))  # not an intent: the text typed
         replies = self.say(FORGET_DE)
         assert replies[-1]["text"].startswith("Soll ich wirklich alles löschen"), replies
         assert {"title": "Ja, löschen", "payload": CONFIRM_FORGET} in replies[-1]["buttons"]

@@ -12,6 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.conversation import intents
 from bot.conversation.texts import question
 from bot.eligibility import FACT_SPECS, QUESTION_ORDER
 from bot.eligibility.facts import BOOL
@@ -41,7 +42,7 @@ def _read(text: str, lang: str, fact: str, quantities=()) -> tuple[str, set] | N
 )  # fmt: skip
 def test_a_plain_yes_answers_every_yes_no_question(text, lang):
     for fact in YES_NO_FACTS:
-        assert _read(text, lang, fact) == ("affirm", {("has", fact)}), (text, fact)
+        assert _read(text, lang, fact) == (intents.AFFIRM, {("has", fact)}), (text, fact)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ def test_a_plain_yes_answers_every_yes_no_question(text, lang):
 )  # fmt: skip
 def test_a_plain_no_answers_every_yes_no_question(text, lang):
     for fact in YES_NO_FACTS:
-        assert _read(text, lang, fact) == ("deny", {("lacks", fact)}), (text, fact)
+        assert _read(text, lang, fact) == (intents.DENY, {("lacks", fact)}), (text, fact)
 
 
 @pytest.mark.parametrize(
@@ -62,15 +63,15 @@ def test_a_plain_no_answers_every_yes_no_question(text, lang):
     [
         # The fact's own negation rules: a credit check still running is not passed, support by
         # the distributor is not the partner's, an expired membership is not active.
-        ("Läuft noch", "de", "credit_check_passed", ("deny", {("lacks", "credit_check_passed")})),
-        ("still pending", "en", "credit_check_passed", ("deny", {("lacks", "credit_check_passed")})),
-        ("Das macht unser Distributor", "de", "first_line_support", ("deny", {("lacks", "first_line_support")})),
-        ("Die ist abgelaufen", "de", "partner_id_active", ("deny", {("lacks", "partner_id_active")})),
+        ("Läuft noch", "de", "credit_check_passed", (intents.DENY, {("lacks", "credit_check_passed")})),
+        ("still pending", "en", "credit_check_passed", (intents.DENY, {("lacks", "credit_check_passed")})),
+        ("Das macht unser Distributor", "de", "first_line_support", (intents.DENY, {("lacks", "first_line_support")})),
+        ("Die ist abgelaufen", "de", "partner_id_active", (intents.DENY, {("lacks", "partner_id_active")})),
         # A reply that names the fact asked is a statement about it.
-        ("Einen eigenen Helpdesk haben wir nicht", "de", "first_line_support", ("inform", {("lacks", "first_line_support")})),
-        ("Prokura habe ich", "de", "signing_authority", ("inform", {("has", "signing_authority")})),
+        ("Einen eigenen Helpdesk haben wir nicht", "de", "first_line_support", (intents.INFORM, {("lacks", "first_line_support")})),
+        ("Prokura habe ich", "de", "signing_authority", (intents.INFORM, {("has", "signing_authority")})),
         # Only the words before another fact answer the question asked.
-        ("Ja, und ASfP haben wir auch", "de", "first_line_support", ("affirm", {("has", "first_line_support")})),
+        ("Ja, und ASfP haben wir auch", "de", "first_line_support", (intents.AFFIRM, {("has", "first_line_support")})),
     ],
 )  # fmt: skip
 def test_the_facts_own_rules_decide_the_answer(text, lang, fact, expected):
@@ -80,18 +81,18 @@ def test_the_facts_own_rules_decide_the_answer(text, lang, fact, expected):
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
     [
-        ("PSfP", "de", ("inform", {("support_plan", "psfp")})),
-        ("psfp", "en", ("inform", {("support_plan", "psfp")})),
-        ("ASfP.", "de", ("inform", {("support_plan", "asfp")})),
-        ("Wir haben Premier Support", "de", ("inform", {("support_plan", "psfp")})),
-        ("Advanced Support for Partners", "en", ("inform", {("support_plan", "asfp")})),
-        ("Keinen", "de", ("deny", {("support_plan", "none")})),
-        ("noch keinen", "de", ("deny", {("support_plan", "none")})),
-        ("Nein", "de", ("deny", {("support_plan", "none")})),
-        ("none yet", "en", ("deny", {("support_plan", "none")})),
-        ("None", "en", ("deny", {("support_plan", "none")})),
-        ("Nein, aber PSfP haben wir", "de", ("inform", {("support_plan", "psfp")})),
-        ("weiß ich nicht", "de", ("dont_know", set())),
+        ("PSfP", "de", (intents.INFORM, {("support_plan", "psfp")})),
+        ("psfp", "en", (intents.INFORM, {("support_plan", "psfp")})),
+        ("ASfP.", "de", (intents.INFORM, {("support_plan", "asfp")})),
+        ("Wir haben Premier Support", "de", (intents.INFORM, {("support_plan", "psfp")})),
+        ("Advanced Support for Partners", "en", (intents.INFORM, {("support_plan", "asfp")})),
+        ("Keinen", "de", (intents.DENY, {("support_plan", "none")})),
+        ("noch keinen", "de", (intents.DENY, {("support_plan", "none")})),
+        ("Nein", "de", (intents.DENY, {("support_plan", "none")})),
+        ("none yet", "en", (intents.DENY, {("support_plan", "none")})),
+        ("None", "en", (intents.DENY, {("support_plan", "none")})),
+        ("Nein, aber PSfP haben wir", "de", (intents.INFORM, {("support_plan", "psfp")})),
+        ("weiß ich nicht", "de", (intents.DONT_KNOW, set())),
         # "Ja" does not say which plan: the classifier and the hint decide.
         ("Ja", "de", None),
     ],
@@ -113,8 +114,8 @@ def test_a_button_title_typed_out_is_that_button(fact, lang):
         if "support_plan" in button["payload"]:
             plan = button["payload"].split('"support_plan": "')[1].split('"')[0]
             assert {(s.entity, s.value) for s in reading.statements} == {("support_plan", plan)}
-        if FACT_SPECS[fact].kind == BOOL and intent in ("affirm", "deny"):
-            entity = "has" if intent == "affirm" else "lacks"
+        if FACT_SPECS[fact].kind == BOOL and intent in (intents.AFFIRM, intents.DENY):
+            entity = "has" if intent == intents.AFFIRM else "lacks"
             assert {(s.entity, s.value) for s in reading.statements} == {(entity, fact)}
 
 
@@ -125,7 +126,7 @@ def test_a_button_title_typed_out_is_that_button(fact, lang):
 )  # fmt: skip
 def test_not_knowing_answers_every_question(text, lang):
     for fact in QUESTION_ORDER:
-        assert _read(text, lang, fact) == ("dont_know", set()), (text, fact)
+        assert _read(text, lang, fact) == (intents.DONT_KNOW, set()), (text, fact)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +135,7 @@ def test_not_knowing_answers_every_question(text, lang):
         ("Was ist ASfP?", "de"), ("Ja?", "de"), ("Wie lange dauert die Bonitätsprüfung?", "de"),
         ("ok", "de"), ("Vielleicht", "de"), ("Kann sein", "de"), ("Wir planen das", "de"),
         ("Guten Tag", "de"), ("abbrechen", "de"), ("auf Deutsch bitte", "de"),
-        ("What do I still lack?", "en"), ("maybe", "en"), ("I think so", "en"), ("stop", "en"),
+        ("What do I still lack?", "en"), ("maybe", "en"), ("I think so", "en"), ("stop", "en"),  # not an intent: the text typed
         ("in English please", "en"), ("", "en"), ("<b>yes</b>" * 200, "en"),
     ],
 )  # fmt: skip
@@ -145,11 +146,11 @@ def test_questions_doubts_and_other_requests_are_no_answer(text, lang):
 
 def test_the_quantity_asked_for_answers_its_question():
     # The values come from the QuantityExtractor; found in the reply, they make it the answer.
-    assert _read("Etwa 280.000 USD", "de", "csp_revenue_usd", {"amount"}) == ("inform", set())
-    assert _read("seit März 2025", "de", "indirect_months", {"duration"}) == ("inform", set())
-    assert _read("zwei", "de", "managed_services", {"count"}) == ("inform", set())
-    assert _read("14", "en", "indirect_months", {"count"}) == ("inform", set())
-    assert _read("keine", "de", "managed_services") == ("deny", set())
+    assert _read("Etwa 280.000 USD", "de", "csp_revenue_usd", {"amount"}) == (intents.INFORM, set())
+    assert _read("seit März 2025", "de", "indirect_months", {"duration"}) == (intents.INFORM, set())
+    assert _read("zwei", "de", "managed_services", {"count"}) == (intents.INFORM, set())
+    assert _read("14", "en", "indirect_months", {"count"}) == (intents.INFORM, set())
+    assert _read("keine", "de", "managed_services") == (intents.DENY, set())
     # A quantity of another kind, or none, or a question, is no answer.
     assert read_answer("Ja, 350.000 USD", "de", "csp_revenue_usd") is None
     assert read_answer("14 Monate", "de", "csp_revenue_usd", {"duration"}) is None
@@ -205,7 +206,10 @@ def _form_tracker(requested: str) -> DialogueStateTracker:
 
 def _classified(text: str, intent: str, lang: str, confidence: float = 0.9) -> Message:
     # What DIET hands on: its intent and ranking; the LanguageDetector's processing language.
-    ranking = [{"name": intent, "confidence": confidence}, {"name": "faq", "confidence": 0.05}]
+    ranking = [
+        {"name": intent, "confidence": confidence},
+        {"name": intents.FAQ, "confidence": 0.05},
+    ]
     message = Message(data={TEXT: text, INTENT: ranking[0], INTENT_RANKING_KEY: ranking})
     message.set(LANGUAGE, lang)
     return message
@@ -218,16 +222,16 @@ def _found(message: Message) -> set:
 @pytest.mark.parametrize(
     ("text", "lang", "classified", "requested", "intent", "entities"),
     [
-        ("Ja, den bieten wir", "de", "faq", "first_line_support", "affirm", {("has", "first_line_support")}),
-        ("Ja, den bieten wir", "de", "inform", "first_line_support", "affirm", {("has", "first_line_support")}),
-        ("yes, that we offer", "en", "out_of_scope", "first_line_support", "affirm", {("has", "first_line_support")}),
-        ("PSfP", "en", "dont_know", "support_plan", "inform", {("support_plan", "psfp")}),
-        ("none yet", "en", "greet", "support_plan", "deny", {("support_plan", "none")}),
-        ("keinen", "de", "inform", "support_plan", "deny", {("support_plan", "none")}),
-        ("Weiß ich nicht", "de", "deny", "capabilities", "dont_know", set()),
-        ("Läuft noch", "de", "affirm", "credit_check_passed", "deny", {("lacks", "credit_check_passed")}),
+        ("Ja, den bieten wir", "de", intents.FAQ, "first_line_support", intents.AFFIRM, {("has", "first_line_support")}),
+        ("Ja, den bieten wir", "de", intents.INFORM, "first_line_support", intents.AFFIRM, {("has", "first_line_support")}),
+        ("yes, that we offer", "en", intents.OUT_OF_SCOPE, "first_line_support", intents.AFFIRM, {("has", "first_line_support")}),
+        ("PSfP", "en", intents.DONT_KNOW, "support_plan", intents.INFORM, {("support_plan", "psfp")}),
+        ("none yet", "en", intents.GREET, "support_plan", intents.DENY, {("support_plan", "none")}),
+        ("keinen", "de", intents.INFORM, "support_plan", intents.DENY, {("support_plan", "none")}),
+        ("Weiß ich nicht", "de", intents.DENY, "capabilities", intents.DONT_KNOW, set()),
+        ("Läuft noch", "de", intents.AFFIRM, "credit_check_passed", intents.DENY, {("lacks", "credit_check_passed")}),
         # Not a yes to the question asked: a correction of another fact.
-        ("Sorry, correction: our CSP revenue was only 280k", "en", "inform", "partner_id_active", "inform", set()),
+        ("Sorry, correction: our CSP revenue was only 280k", "en", intents.INFORM, "partner_id_active", intents.INFORM, set()),
     ],
 )  # fmt: skip
 def test_during_the_form_the_answer_decides_whatever_the_classifier_chose(
@@ -247,38 +251,38 @@ def test_during_the_form_the_answer_decides_whatever_the_classifier_chose(
 
 
 def test_outside_the_form_a_reply_keeps_the_classifiers_intent():
-    message = _classified("Ja, den bieten wir", "faq", "de")
+    message = _classified("Ja, den bieten wir", intents.FAQ, "de")
     FactStatementExtractor().process([message], tracker=DialogueStateTracker("partner", []))
-    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(INTENT)["name"] == intents.FAQ
     assert message.get(CLASSIFIED_INTENT) is None
 
 
 def test_a_reply_the_rules_cannot_read_keeps_the_classifiers_intent():
-    message = _classified("Kann sein", "affirm", "de")
+    message = _classified("Kann sein", intents.AFFIRM, "de")
     FactStatementExtractor().process([message], tracker=_form_tracker("capabilities"))
-    assert message.get(INTENT)["name"] == "affirm"
+    assert message.get(INTENT)["name"] == intents.AFFIRM
     assert _found(message) == set()
 
 
 def test_an_eligibility_question_with_facts_starts_the_check_whatever_the_classifier_chose():
     text = "We have been an indirect reseller for 14 months and made USD 350,000 in CSP revenue. Are we eligible?"
-    message = _classified(text, "faq", "en")
+    message = _classified(text, intents.FAQ, "en")
     message.set(
         ENTITIES, [{"entity": "amount", "value": 350000}, {"entity": "duration", "value": 14}]
     )
     FactStatementExtractor().process([message], tracker=DialogueStateTracker("partner", []))
-    assert message.get(INTENT)["name"] == "ask_eligibility"
+    assert message.get(INTENT)["name"] == intents.ASK_ELIGIBILITY
     # Read in full, not as a question about the rules: "indirect reseller" today.
     assert ("lacks", "is_direct_bill_partner") in _found(message)
 
 
 def test_an_eligibility_question_without_facts_is_left_to_the_classifier():
-    message = _classified("Can I register as a direct bill partner?", "faq", "en")
+    message = _classified("Can I register as a direct bill partner?", intents.FAQ, "en")
     FactStatementExtractor().process([message], tracker=None)
-    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(INTENT)["name"] == intents.FAQ
 
 
-@pytest.mark.parametrize("classified", ["inform", "ask_missing", "staff_lookup"])
+@pytest.mark.parametrize("classified", sorted(intents.CHECK_INTENTS | {intents.STAFF_LOOKUP}))
 def test_intents_that_start_or_report_the_check_are_kept(classified):
     message = _classified("Wir haben 350.000 USD Umsatz, reicht das?", classified, "de")
     message.set(ENTITIES, [{"entity": "amount", "value": 350000}])
@@ -289,9 +293,9 @@ def test_intents_that_start_or_report_the_check_are_kept(classified):
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("Na klar", "affirm"),
-        ("Aber sicher", "affirm"),
-        ("Aber sicher nicht", "deny"),
+        ("Na klar", intents.AFFIRM),
+        ("Aber sicher", intents.AFFIRM),
+        ("Aber sicher nicht", intents.DENY),
         ("na ja", None),
     ],
 )
@@ -303,7 +307,7 @@ def test_a_particle_before_yes(text: str, intent: str | None) -> None:
 def test_still_waiting_answers_the_credit_check_question() -> None:
     for text, lang in [("still waiting on that one", "en"), ("Wir warten noch darauf", "de")]:
         assert _read(text, lang, "credit_check_passed") == (
-            "deny",
+            intents.DENY,
             {("lacks", "credit_check_passed")},
         ), text
 

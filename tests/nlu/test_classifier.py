@@ -14,19 +14,20 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.conversation import intents
 from bot.nlu.classifier import LinearIntentClassifier
 from bot.nlu.evaluate import _full_intent
 
 # (text, full intent, which of four word features it has, a dense direction)
 EXAMPLES = [
-    ("hallo", "greet", 0),
-    ("guten tag", "greet", 0),
-    ("wie viel umsatz", "faq/revenue", 1),
-    ("umsatzgrenze", "faq/revenue", 1),
-    ("wie lange indirekt", "faq/csp_tenure", 2),
-    ("monate als reseller", "faq/csp_tenure", 2),
-    ("ja", "affirm", 3),
-    ("genau", "affirm", 3),
+    ("hallo", intents.GREET, 0),
+    ("guten tag", intents.GREET, 0),
+    ("wie viel umsatz", f"{intents.FAQ}/revenue", 1),
+    ("umsatzgrenze", f"{intents.FAQ}/revenue", 1),
+    ("wie lange indirekt", f"{intents.FAQ}/csp_tenure", 2),
+    ("monate als reseller", f"{intents.FAQ}/csp_tenure", 2),
+    ("ja", intents.AFFIRM, 3),
+    ("genau", intents.AFFIRM, 3),
 ]
 RESPONSES = {
     "utter_faq/revenue": [{"text": "Mindestens 300.000 USD."}],
@@ -70,10 +71,10 @@ def test_the_intent_and_a_ranking_of_intents_whose_confidences_sum_to_one(traine
     _, classifier = trained
     message = _message("hallo zusammen", 0)
     classifier.process([message])
-    assert message.get(INTENT)["name"] == "greet"
+    assert message.get(INTENT)["name"] == intents.GREET
     ranking = message.get("intent_ranking")
-    assert [r["name"] for r in ranking][0] == "greet"
-    assert {r["name"] for r in ranking} == {"greet", "faq", "affirm"}
+    assert [r["name"] for r in ranking][0] == intents.GREET
+    assert {r["name"] for r in ranking} == {intents.GREET, intents.FAQ, intents.AFFIRM}
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
 
 
@@ -81,19 +82,22 @@ def test_a_faq_topic_is_reported_as_rasas_response_selector_reports_it(trained):
     _, classifier = trained
     message = _message("welcher umsatz zählt", 1)
     classifier.process([message])
-    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(INTENT)["name"] == intents.FAQ
     selected = message.get("response_selector")
-    assert selected["all_retrieval_intents"] == ["faq"]
-    response = selected["faq"]["response"]
-    assert response[INTENT_RESPONSE_KEY] == "faq/revenue"
+    assert selected["all_retrieval_intents"] == [intents.FAQ]
+    response = selected[intents.FAQ]["response"]
+    assert response[INTENT_RESPONSE_KEY] == f"{intents.FAQ}/revenue"
     assert response["utter_action"] == "utter_faq/revenue"
     assert response["responses"] == RESPONSES["utter_faq/revenue"]
-    ranking = selected["faq"]["ranking"]
-    assert [r[INTENT_RESPONSE_KEY] for r in ranking] == ["faq/revenue", "faq/csp_tenure"]
+    ranking = selected[intents.FAQ]["ranking"]
+    assert [r[INTENT_RESPONSE_KEY] for r in ranking] == [
+        f"{intents.FAQ}/revenue",
+        f"{intents.FAQ}/csp_tenure",
+    ]
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
     # What `make evaluate` scores: the full retrieval intent.
     parsed = {"intent": message.get(INTENT), "response_selector": selected}
-    assert _full_intent(parsed) == "faq/revenue"
+    assert _full_intent(parsed) == f"{intents.FAQ}/revenue"
 
 
 def test_the_loaded_model_predicts_what_the_trained_one_does(trained):
@@ -135,4 +139,4 @@ def test_a_text_without_features_is_classified_as_knowing_nothing(trained):
     assert [round(r["confidence"], 9) for r in ranking] == [
         round(1 / 3, 9)
     ] * 3  # greet, faq, affirm
-    assert greeting.get(INTENT)["name"] == "greet"
+    assert greeting.get(INTENT)["name"] == intents.GREET

@@ -32,6 +32,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.conversation import intents
 from bot.nlu.components import (
     LANGUAGE,
     LANGUAGE_DECISION,
@@ -193,7 +194,8 @@ def test_the_embedding_puts_a_question_near_its_translation_and_far_from_other_t
 
 @pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
 @pytest.mark.parametrize(
-    "text", ["", "   ", "😀" * 50, "<b>Hallo</b><script>x</script>", "/affirm"]
+    "text",
+    ["", "   ", "😀" * 50, "<b>Hallo</b><script>x</script>", intents.payload(intents.AFFIRM)],
 )
 def test_every_text_gets_an_embedding_even_empty_emoji_html_and_button_payloads(text, encoder):
     # The classifier needs the same features for every text it reads.
@@ -238,7 +240,7 @@ TRAINING_TEXTS = [
 
 @pytest.mark.parametrize("encoder", ENCODER_DIMENSIONS)
 def test_training_standardises_each_dimension_and_the_loaded_model_does_the_same(tmp_path, encoder):
-    examples = [Message(data={TEXT: t, INTENT: "faq"}) for t in TRAINING_TEXTS]
+    examples = [Message(data={TEXT: t, INTENT: intents.FAQ}) for t in TRAINING_TEXTS]
     training_data = TrainingData(training_examples=examples)
     featurizer = _featurizer(encoder, tmp_path)
     resource = featurizer.train(training_data)
@@ -396,7 +398,7 @@ def test_configurable_locale_keys():
 
 
 def test_intent_payloads_are_left_to_the_regex_message_handler():
-    message = _run('/switch_language{"language": "de"}', None, _detector())
+    message = _run(intents.payload(intents.SWITCH_LANGUAGE, language="de"), None, _detector())
     assert message.get(ENTITIES) is None
     assert message.get(LANGUAGE_DECISION) is None
 
@@ -412,7 +414,7 @@ def test_training_data_gets_the_processing_language_but_no_entities():
     examples = [
         Message(data={TEXT: "Welche Anforderungen muss ich erfüllen?", INTENT: "ask"}),
         Message(data={TEXT: "Which requirements do I have to meet?", INTENT: "ask"}),
-        Message(data={TEXT: "ok", INTENT: "affirm"}),
+        Message(data={TEXT: "ok", INTENT: intents.AFFIRM}),
     ]
     _detector().process_training_data(TrainingData(examples))
     assert [m.get(LANGUAGE) for m in examples] == ["de", "en", "en"]
@@ -508,8 +510,8 @@ def _training_data() -> TrainingData:
             Message(
                 data={
                     TEXT: "How much revenue do partners need?",
-                    INTENT: "faq",
-                    INTENT_RESPONSE_KEY: "faq/revenue_minimum",
+                    INTENT: intents.FAQ,
+                    INTENT_RESPONSE_KEY: f"{intents.FAQ}/revenue_minimum",
                     RESPONSE: "Sie brauchen mindestens 300.000 USD Umsatz in zwölf Monaten.",
                 }
             ),
@@ -520,7 +522,7 @@ def _training_data() -> TrainingData:
 
 @pytest.mark.parametrize(
     ("flag", "intent_tokens"),
-    [(True, ["inform", "facts"]), (False, ["inform_facts"])],
+    [(True, ["inform", "facts"]), (False, ["inform_facts"])],  # not an intent: "inform_facts"
 )
 def test_training_data_and_intent_splitting(flag, intent_tokens):
     data = _training_data()
@@ -534,7 +536,7 @@ def test_training_data_and_intent_splitting(flag, intent_tokens):
     assert _lemmas(faq, RESPONSE)["Monaten"] == "Monat"
     response_key_tokens = [t.text for t in faq.get(TOKENS_NAMES[INTENT_RESPONSE_KEY])]
     assert response_key_tokens == (
-        ["faq", "revenue", "minimum"] if flag else ["faq", "revenue_minimum"]
+        [intents.FAQ, "revenue", "minimum"] if flag else [intents.FAQ, "revenue_minimum"]
     )
 
 
@@ -634,7 +636,8 @@ def test_quantity_examples_from_the_rules(text, entity, value, currency):
 
 def test_quantity_extractor_skips_intent_payloads():
     _quantities()
-    message = _run('/inform{"amount": 5}', None, QuantityExtractor.create({}, *[None] * 3))
+    payload = intents.payload(intents.INFORM, amount=5)
+    message = _run(payload, None, QuantityExtractor.create({}, *[None] * 3))
     assert message.get(ENTITIES) is None
 
 
@@ -730,11 +733,14 @@ def test_trained_model_reads_numbers_in_the_conversation_language(agent):
 
 def test_trained_model_runs_the_whole_pipeline_in_both_languages(agent):
     # A model trained on a tiny fixture: this checks the pipeline, not the classifier.
-    intents = {"greet", "affirm", "deny", "inform", "ask_eligibility", "switch_language", "faq"}
+    expected = {
+        intents.GREET, intents.AFFIRM, intents.DENY, intents.INFORM, intents.ASK_ELIGIBILITY,
+        intents.SWITCH_LANGUAGE, intents.FAQ,
+    }  # fmt: skip
     for text in ("Guten Morgen, welche Anforderungen gelten?", "Good morning, which rules apply?"):
         parsed = _parse(agent, text)
-        assert {i["name"] for i in parsed["intent_ranking"]} >= intents - {"nlu_fallback"}
-        assert "faq" in parsed["response_selector"]
+        assert {i["name"] for i in parsed["intent_ranking"]} >= expected - {intents.NLU_FALLBACK}
+        assert intents.FAQ in parsed["response_selector"]
         # Token spans come from our tokenizer: whitespace-free and inside the text.
         spans = parsed["text_tokens"]
         assert spans and all(text[a:b].strip() == text[a:b] != "" for a, b in spans)
@@ -759,11 +765,11 @@ def test_trained_model_states_yes_no_facts_and_the_plan_in_both_languages(agent)
         expected = {
             (s.entity, s.value) for s in FactStatementExtractor()._statements(text, lang, intent)
         }
-        if intent in ("staff_lookup", "dont_know"):
+        if intent in intents.NOT_ONES_OWN_FACTS:
             expected = set()
         assert found == expected
     german = FactStatementExtractor()._statements(
-        "Keine Prokura, aber einen eigenen Helpdesk und ASfP haben wir", "de", "inform"
+        "Keine Prokura, aber einen eigenen Helpdesk und ASfP haben wir", "de", intents.INFORM
     )
     assert {(s.entity, s.value) for s in german} == {
         ("lacks", "signing_authority"),
@@ -778,12 +784,12 @@ def test_facts_in_a_staff_lookup_are_not_the_users_own():
     message = Message(
         data={
             "text": "Letzte Bewertung für PartnerID 1234567, die ist aktiv",
-            "intent": {"name": "staff_lookup"},
+            "intent": {"name": intents.STAFF_LOOKUP},
         }
     )
     FactStatementExtractor().process([message])
     assert message.get("entities", []) == []
-    message = Message(data={"text": "Die PartnerID ist aktiv", "intent": {"name": "inform"}})
+    message = Message(data={"text": "Die PartnerID ist aktiv", "intent": {"name": intents.INFORM}})
     FactStatementExtractor().process([message])
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == [
         ("has", "partner_id_active")
@@ -793,11 +799,11 @@ def test_facts_in_a_staff_lookup_are_not_the_users_own():
 def test_a_faq_question_states_only_what_it_says_about_the_asker():
     from bot.nlu.components import FactStatementExtractor
 
-    question = Message(data={"text": "asfp erklärung", "intent": {"name": "faq"}})
+    question = Message(data={"text": "asfp erklärung", "intent": {"name": intents.FAQ}})
     about_us = Message(
         data={
             "text": "Unser Disti macht bisher den Kundensupport, müssen wir das übernehmen?",
-            "intent": {"name": "faq"},
+            "intent": {"name": intents.FAQ},
         }
     )
     FactStatementExtractor().process([question, about_us])

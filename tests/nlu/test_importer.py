@@ -10,6 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.importers.rasa import RasaFileImporter
 
+from bot.conversation import intents
 from bot.eligibility import FACT_SPECS, QUESTION_ORDER
 from bot.nlu.importer import with_engine_facts
 
@@ -41,9 +42,9 @@ def test_the_domain_and_the_stories_are_the_ones_rasas_default_importer_gives():
     # Rasa's default lists `faq` with its properties spelled out; they are the same properties.
     assert ours.get_domain().intent_properties == default.get_domain().intent_properties
     assert _without_intents(ours) == _without_intents(default)
-    assert "faq" in ours.get_domain().retrieval_intents
+    assert intents.FAQ in ours.get_domain().retrieval_intents
     assert _steps(ours) == _steps(default)
-    assert any("faq" in events for _, events in _steps(ours))
+    assert any(intents.FAQ in events for _, events in _steps(ours))
 
 
 def _without_intents(importer: TrainingDataImporter) -> dict:

@@ -406,7 +406,7 @@ AMBIGUOUS = [
     "🙂🙂",
     "thx",
     "danke",
-    "thanks",
+    "thanks",  # not an intent: the text typed
     "Partner ID 1234567",
     "Managed Services",
     "Microsoft Partner Center",

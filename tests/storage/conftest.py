@@ -20,6 +20,7 @@ from psycopg2 import sql
 from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import make_url
 
+from bot.conversation import intents
 from bot.storage import Repository, migrate
 from bot.storage.db import make_engine
 
@@ -168,7 +169,7 @@ def rasa_conversation(sender_id: str, text: str = "Hallo, wir haben 350.000 USD 
         ActionExecuted("action_session_start"),
         SessionStarted(),
         ActionExecuted("action_listen"),
-        UserUttered(text, intent={"name": "inform", "confidence": 0.9}),
+        UserUttered(text, intent={"name": intents.INFORM, "confidence": 0.9}),
         BotUttered("Danke! Seit wann sind Sie indirekter Wiederverkäufer?"),
         ActionExecuted("action_listen"),
     ):

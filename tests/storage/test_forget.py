@@ -14,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.conversation import intents
 from bot.eligibility import Facts, evaluate
 from bot.storage import Repository
 from bot.storage.tracker_store import ForgettingSQLTrackerStore
@@ -121,7 +122,9 @@ def test_forget_finds_rasa_events_in_its_postgresql_schema(
 
 def forget_turn(tracker, action_name: str = "action_forget_conversation") -> None:
     """What Rasa appends while the chat's delete action runs (after it called forget)."""
-    tracker.update(UserUttered("Ja, bitte löschen", intent={"name": "affirm", "confidence": 1.0}))
+    tracker.update(
+        UserUttered("Ja, bitte löschen", intent={"name": intents.AFFIRM, "confidence": 1.0})
+    )
     tracker.update(ActionExecuted(action_name))
     tracker.update(BotUttered("Gelöscht: 2 Bewertungen, 3 Änderungen, 6 Ereignisse."))
     tracker.update(ActionExecuted("action_listen"))

@@ -9,6 +9,7 @@ import datetime as dt
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.conversation import intents
 from bot.eligibility import Facts, evaluate
 from bot.storage import Repository, migrate
 from tests.storage.conftest import all_rows, rasa_store, save_tracker
@@ -26,7 +27,9 @@ def conversation(sender: str, channel: str, text: str = "Wir haben 350.000 USD U
     tracker = DialogueStateTracker(sender, slots=[])
     for event in (
         ActionExecuted("action_listen"),
-        UserUttered(text, intent={"name": "inform", "confidence": 0.9}, input_channel=channel),
+        UserUttered(
+            text, intent={"name": intents.INFORM, "confidence": 0.9}, input_channel=channel
+        ),
         BotUttered("Notiert."),
         ActionExecuted("action_listen"),
     ):

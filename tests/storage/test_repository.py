@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.eligibility import FactError, Facts, evaluate
+from bot.eligibility import DONT_KNOW, FactError, Facts, evaluate
 from bot.storage import Change, Repository, StorageInputError
 from tests.storage.conftest import all_rows
 
@@ -21,7 +21,7 @@ def verdict(**facts):
 def test_assessment_is_stored_with_everything_it_was_based_on(repo: Repository, clock) -> None:
     given = verdict(
         csp_revenue_usd=258000,
-        indirect_months="dont_know",
+        indirect_months=DONT_KNOW,
         support_plan="asfp",
         first_line_support=True,
         partner_id="1234567",
@@ -42,7 +42,7 @@ def test_assessment_is_stored_with_everything_it_was_based_on(repo: Repository, 
     assert read.statuses["revenue"] == "unmet" and read.statuses["support"] == "met"
     # Known, don't-know and open facts stay three different things.
     assert read.facts["csp_revenue_usd"] == 258000
-    assert read.facts["indirect_months"] == "dont_know"
+    assert read.facts["indirect_months"] == DONT_KNOW
     assert read.facts["capabilities"] is None
     assert read.facts["support_plan"] == "asfp"
 
@@ -132,7 +132,7 @@ def test_fact_changes_are_audited_normalised_and_oldest_first(repo: Repository, 
         "csp_revenue_usd": 350000.0,
         "support_plan": " ASFP ",
         "indirect_since": "2024-01",
-        "capabilities": "dont_know",
+        "capabilities": DONT_KNOW,
         "language": "en",
         "requested_slot": "capabilities",
     }
@@ -143,7 +143,7 @@ def test_fact_changes_are_audited_normalised_and_oldest_first(repo: Repository, 
     assert [(c.fact, c.old_value, c.new_value) for c in recorded] == [
         ("support_plan", None, "asfp"),
         ("csp_revenue_usd", 258000, 350000),
-        ("capabilities", None, "dont_know"),
+        ("capabilities", None, DONT_KNOW),
         ("indirect_since", None, "2024-01"),
     ]
     assert {c.changed_at for c in recorded} == {clock.now}
@@ -231,7 +231,7 @@ def test_stored_partner_id_is_the_normalised_one_in_column_and_facts(repo: Repos
 
 
 def test_a_turns_facts_are_audited_as_validated(repo: Repository, clock) -> None:
-    before = Facts.from_mapping({"csp_revenue_usd": 258000, "capabilities": "dont_know"}, AS_OF)
+    before = Facts.from_mapping({"csp_revenue_usd": 258000, "capabilities": DONT_KNOW}, AS_OF)
     after = before.updated(
         {
             "csp_revenue_usd": Decimal(350000),
@@ -244,7 +244,7 @@ def test_a_turns_facts_are_audited_as_validated(repo: Repository, clock) -> None
     assert [(c.fact, c.old_value, c.new_value) for c in recorded] == [
         ("csp_revenue_usd", 258000, 350000),
         ("indirect_months", None, months),
-        ("capabilities", "dont_know", True),
+        ("capabilities", DONT_KNOW, True),
         ("indirect_since", None, "2024-01"),
     ]
     assert repo.record_fact_diff("a", after, after) == []

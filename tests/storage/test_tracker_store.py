@@ -9,6 +9,7 @@ import threading
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from sqlalchemy import event
 
+from bot.conversation import intents
 from bot.storage.tracker_store import ForgettingSQLTrackerStore
 from tests.storage.conftest import rasa_conversation, rasa_store
 
@@ -23,7 +24,7 @@ def test_reads_and_writes_run_off_the_event_loop_and_keep_every_event(migrated_u
     )
     tracker = rasa_conversation("off-the-loop")
     for later in (
-        UserUttered("Ja", intent={"name": "affirm", "confidence": 0.9}, message_id="m-2"),
+        UserUttered("Ja", intent={"name": intents.AFFIRM, "confidence": 0.9}, message_id="m-2"),
         BotUttered("Verstanden."),
         ActionExecuted("action_listen"),
     ):

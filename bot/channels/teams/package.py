@@ -26,6 +26,7 @@ from typing import Any
 
 import jsonschema
 
+from bot.conversation import intents
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
 from bot.texts import render_text
 
@@ -94,7 +95,9 @@ class BotCommand:
         return render_text(Message(f"command.{self.intent}.description"), lang)
 
 
-BOT_COMMANDS = tuple(map(BotCommand, ("ask_missing", "ask_eligibility", "start_over")))
+BOT_COMMANDS = tuple(
+    map(BotCommand, (intents.ASK_MISSING, intents.ASK_ELIGIBILITY, intents.START_OVER))
+)
 
 # The app's own strings (its names and descriptions) under the manifest's keys.
 _APP_KEYS = ("name.short", "name.full", "description.short", "description.full")
