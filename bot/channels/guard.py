@@ -48,6 +48,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels import action_responses, event_types, redelivery
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message
+from bot.nlu import sentence_requests
 from bot.nlu.language import conversation_language, detect
 from bot.texts import render_text
 
@@ -357,6 +358,7 @@ class Guard:
         action_responses.install()
         event_types.install()
         redelivery.install()
+        sentence_requests.install()
 
     async def refusal(self, sender: str, text: str, sources: Sequence[str] = ()) -> str | None:
         """Why a message must not be processed ("rate_limited", "too_long"), or None. The rate

@@ -140,3 +140,32 @@ def test_what_is_missing_during_the_form_gives_the_gaps_and_the_form_goes_on(
     assert verdict["status"] == "incomplete" and verdict["language"] == lang
     assert verdict["facts"]["indirect_months"] == 14
     assert asking(assistant, sender) == before
+
+
+FACT = {
+    "de": "Wir sind seit 14 Monaten indirekter Wiederverkäufer.",
+    "en": "We have been an indirect reseller for 14 months.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fact_and_what_is_missing_in_one_message_gives_the_gaps_with_the_fact(
+    assistant: Assistant, lang: str
+) -> None:
+    # The question is a training example of ask_missing, in a sentence of its own after the fact.
+    sender = f"e2e-fact-and-request-{uuid.uuid4().hex[:10]}"
+    replies = assistant.say(sender, f"{FACT[lang]} {REQUESTS[intents.ASK_MISSING][lang]}")
+    [verdict] = verdicts(replies)
+    assert verdict["status"] == "incomplete" and verdict["language"] == lang
+    assert verdict["facts"]["indirect_months"] == 14
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fact_and_delete_my_data_in_one_message_asks_to_confirm(
+    assistant: Assistant, lang: str
+) -> None:
+    sender = f"e2e-fact-and-request-{uuid.uuid4().hex[:10]}"
+    replies = assistant.say(sender, f"{FACT[lang]} {REQUESTS[intents.FORGET_ME][lang]}")
+    assert replies and replies[-1].get("buttons"), replies
+    assistant.say(sender, CONFIRM)
+    assert held_facts(assistant.tracker(sender)) == {}

@@ -25,6 +25,7 @@ from bot.channels.widget.sessions import (
 )
 from bot.conversation import intents
 from bot.conversation.texts import question
+from bot.eligibility import FACT_SPECS
 from tests.e2e.conftest import (
     GERMAN_REVENUE,
     GERMAN_START,
@@ -85,9 +86,11 @@ class Widget:
         self.client.emit("session_request", request)
         return self.wait_for("session_confirm", since)
 
-    def forget(self) -> list[dict]:
-        """Leaves the form, asks in German to delete the data and confirms it."""
-        self.say(ask("stop"))  # not an intent: the text typed
+    def forget(self, during_the_form: bool = False) -> list[dict]:
+        """Asks in German to delete the data (after leaving the form, or while it asks) and
+        confirms it."""
+        if not during_the_form:
+            self.say(ask("stop"))  # not an intent: the text typed
         replies = self.say(FORGET_DE)
         assert replies[-1]["text"].startswith("Soll ich wirklich alles löschen"), replies
         assert {"title": "Ja, löschen", "payload": CONFIRM_FORGET} in replies[-1]["buttons"]
@@ -429,3 +432,18 @@ def test_delete_my_data_revokes_the_conversations_tokens_on_every_server(
     session = late.session(token=resumed["token"])
     assert session["resumed"] is False and session["conversation_id"] != kept["conversation_id"]
     late.close()
+
+
+def test_delete_my_data_while_the_form_asks_leaves_nothing(assistant: Assistant) -> None:
+    widget = Widget(assistant.base, ["websocket"]).connect()
+    session = widget.session(locale="de-DE")
+    widget.say(GERMAN_START)
+    sender = SENDER_PREFIX + session["conversation_id"]
+    assert assistant.tracker(sender)["active_loop"].get("name"), "the form asks"
+    replies = widget.forget(during_the_form=True)
+    assert replies[0]["text"].startswith(f"Gelöscht für Gespräch {sender}:"), replies
+    assert widget.wait_for(FORGOTTEN) == {}
+    tracker = assistant.tracker(sender)
+    assert all(tracker["slots"].get(fact) is None for fact in FACT_SPECS)
+    assert not [e for e in tracker["events"] if e.get("text") == GERMAN_START]
+    widget.close()
