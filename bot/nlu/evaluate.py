@@ -234,6 +234,17 @@ def evaluate(out_dir: Path, config: Path = ROOT / "config.yml", seed: int = SEED
     return report
 
 
+def _print_first_and_now(title: str, languages: dict, sets_key: str, score_key: str) -> None:
+    print(f"\n{title} (first score -> now)")
+    for lang, result in languages.items():
+        cells = [
+            f"{name.rpartition('_')[2] if name[-1].isdigit() else '1'}: "
+            f"{scores['first_score']:.3f} -> {scores[score_key]:.3f}"
+            for name, scores in result[sets_key].items()
+        ]
+        print(f"{lang:<4}" + "   ".join(cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.nlu.evaluate", description=__doc__.splitlines()[0]
@@ -281,22 +292,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"    {error['expected']:<28} <- {error['predicted']:<28} {error['text'][:60]!r}"
                 )
     # The rules' statement F1 does not depend on the split: shown once.
-    print("\nBlind-written sets, statement F1 by the rules (first score -> now)")
-    for lang, result in reports[seeds[0]]["languages"].items():
-        cells = [
-            f"{name.removeprefix('fact_statements').lstrip('_') or '1'}: "
-            f"{scores['first_score']:.3f} -> {scores['statement_f1']:.3f}"
-            for name, scores in result["blind_sets"].items()
-        ]
-        print(f"{lang:<4}" + "   ".join(cells))
-    print("\nBlind-written intent sets, intent F1 of the held-out model (first score -> now)")
-    for lang, result in reports[seeds[0]]["languages"].items():
-        cells = [
-            f"{name.removeprefix('intents_')}: {scores['first_score']:.3f} -> "
-            f"{scores['intent_f1']:.3f}"
-            for name, scores in result["blind_intent_sets"].items()
-        ]
-        print(f"{lang:<4}" + "   ".join(cells))
+    languages = reports[seeds[0]]["languages"]
+    _print_first_and_now(
+        "Blind-written sets, statement F1 by the rules", languages, "blind_sets", "statement_f1"
+    )
+    _print_first_and_now(
+        "Blind-written intent sets, intent F1 of the held-out model",
+        languages, "blind_intent_sets", "intent_f1",
+    )  # fmt: skip
     if not args.skip_conversations:
         from bot.nlu import conversations
 
