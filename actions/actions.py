@@ -25,6 +25,7 @@ from bot.conversation.texts import question, response_slots
 from bot.conversation.turn import facts_from_slots, interpret_turn
 from bot.eligibility import (
     FACT_SPECS,
+    NOT_ELIGIBLE,
     current_ruleset,
     evaluate,
     next_fact,
@@ -220,6 +221,11 @@ class ActionCheckEligibility(Action):
         lang = conversation_language(tracker)
         verdict = evaluate(facts_from_slots(fact_slots(tracker)))
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        # "Are we eligible?" starts the check: the verdict now only where it is "no" already;
+        # otherwise the form asks what it still needs, and the verdict follows.
+        starting = intent == intents.ASK_ELIGIBILITY and not (tracker.active_loop or {}).get("name")
+        if starting and verdict.status != NOT_ELIGIBLE and next_fact(verdict.facts) is not None:
+            return []
         text = (
             render_gaps(verdict, lang)
             if intent == intents.ASK_MISSING

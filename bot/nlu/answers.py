@@ -146,7 +146,9 @@ _ELIGIBILITY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _ASKS_HOW_OR_WHEN = re.compile(
-    r"\b(?:wie|was|wann|wo|welche\w*|warum|wieso|weshalb|wof(?:ü|ue)r|how|what|when|where|which|why)\b",
+    r"\b(?:wie|was|wann|wo|welche\w*|warum|wieso|weshalb|wof(?:ü|ue)r|how|what|when|where|which|why"
+    # "whats missing", "hows that": typed without the apostrophe
+    r"|whats|hows|wheres|whys)\b",
     re.IGNORECASE,
 )
 

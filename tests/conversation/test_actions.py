@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = with_engine_facts(Domain.load(str(ROOT / "domain.yml"))).as_dict()
 
 
+# "Are we eligible?" while the form asks: the verdict is given whatever it is (outside the form,
+# only where it is "no" already: test_asking_to_be_checked_gives_the_verdict_only_when_it_is_no).
+FORM = "eligibility_form"
+
+
 def tracker(slots: dict[str, Any] | None = None, intent: str = intents.INFORM, entities=(), text: str = "",
             active_loop: str | None = None) -> Tracker:  # fmt: skip
     all_slots = (
@@ -103,7 +108,9 @@ def test_the_form_asks_what_the_engine_needs_next() -> None:
 
 def test_the_verdict_comes_as_text_and_as_the_contract_payload() -> None:
     facts = {"language": "de", "csp_revenue_usd": 258000, "indirect_months": 14}
-    _, messages = run(ActionCheckEligibility(), tracker(facts, intent=intents.ASK_ELIGIBILITY))
+    _, messages = run(
+        ActionCheckEligibility(), tracker(facts, intent=intents.ASK_ELIGIBILITY, active_loop=FORM)
+    )
     text, payload = messages[0]["text"], messages[1]["custom"]
     assert "Es fehlen 42.000 USD" in text
     assert payload["type"] == "eligibility_verdict" and payload["language"] == "de"
@@ -130,7 +137,7 @@ SEED_MET = {"partner_id_active": True, "signing_authority": True, "first_line_su
 def test_a_verdict_by_the_seed_says_what_fy26_adds_and_offers_to_check_it(lang, gap, offer):
     events, messages = run(
         ActionCheckEligibility(),
-        tracker(SEED_MET | {"language": lang}, intent=intents.ASK_ELIGIBILITY),
+        tracker(SEED_MET | {"language": lang}, intent=intents.ASK_ELIGIBILITY, active_loop=FORM),
     )
     text, payload, offered = messages[0]["text"], messages[1]["custom"], messages[2]
     assert payload["status"] == "eligible" and payload["rules_version"] == "seed-000-usd300k"
@@ -156,7 +163,9 @@ def test_yes_to_the_offer_asks_only_what_fy26_still_needs() -> None:
     assert slot_events(events) == {"requested_slot": "solutions_partner_designation"}
     # Once checked, the verdict compares without offering again.
     done = known | {"solutions_partner_designation": False}
-    events, messages = run(ActionCheckEligibility(), tracker(done, intent=intents.ASK_ELIGIBILITY))
+    events, messages = run(
+        ActionCheckEligibility(), tracker(done, intent=intents.ASK_ELIGIBILITY, active_loop=FORM)
+    )
     assert messages[1]["custom"]["comparison"]["unmet"] == ["revenue", "solutions_partner"]
     assert messages[1]["custom"]["comparison"]["unknown"] == []
     assert "a Solutions Partner designation" in messages[0]["text"]
@@ -180,7 +189,9 @@ FY26_FACTS = {"security_score_complete": True, "solutions_partner_designation": 
 )  # fmt: skip
 def test_a_revenue_span_is_decided_by_each_rule_set(revenue, status, comparison) -> None:
     slots = SEED_MET | FY26_FACTS | {"csp_revenue_usd": revenue}
-    _, messages = run(ActionCheckEligibility(), tracker(slots, intent=intents.ASK_ELIGIBILITY))
+    _, messages = run(
+        ActionCheckEligibility(), tracker(slots, intent=intents.ASK_ELIGIBILITY, active_loop=FORM)
+    )
     payload = messages[1]["custom"]
     assert payload["status"] == status and payload["facts"]["csp_revenue_usd"] == revenue
     assert payload["comparison"] == {"rules_version": "fy26-usd1m", **comparison}
@@ -328,7 +339,10 @@ def test_shared_case_through_the_actions(case: Case) -> None:
     expect = case.expect
     for lang in ("de", "en"):
         slots = case.facts | {"language": lang}  # the cases' values are the slots' JSON values
-        _, messages = run(ActionCheckEligibility(), tracker(slots, intent=intents.ASK_ELIGIBILITY))
+        _, messages = run(
+            ActionCheckEligibility(),
+            tracker(slots, intent=intents.ASK_ELIGIBILITY, active_loop=FORM),
+        )
         payload = messages[1]["custom"]
         by_code = {r["code"]: r for r in payload["requirements"]}
         if "status" in expect:
@@ -367,3 +381,13 @@ def test_the_session_start_carries_no_initial_value_over() -> None:
     # The domain's initial language is no choice of the partner's: the channel's locale decides.
     events, _ = run(ActionSessionStart(), tracker({"language": "en"}))
     assert "language" not in slot_events(events)
+
+
+def test_asking_to_be_checked_gives_the_verdict_only_when_it_is_no() -> None:
+    open_start = tracker({"indirect_months": 14}, intent=intents.ASK_ELIGIBILITY)
+    assert run(ActionCheckEligibility(), open_start)[1] == []  # the form asks next
+    knocked_out = tracker({"indirect_months": 8}, intent=intents.ASK_ELIGIBILITY)
+    [verdict] = [
+        m["custom"] for m in run(ActionCheckEligibility(), knocked_out)[1] if m.get("custom")
+    ]
+    assert verdict["status"] == "not_eligible" and verdict["unmet"] == ["csp_tenure"]

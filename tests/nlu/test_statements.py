@@ -174,6 +174,7 @@ FLOOR = {
     "fact_statements_8": 0.95,
     "fact_statements_9": 0.88,
     "fact_statements_10": 0.94,
+    "fact_statements_11": 0.82,
 }
 
 
