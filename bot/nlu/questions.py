@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.statements import sentences
+from bot.nlu.statements import sentence_spans
 
 # A question about what the rules ask for, or a case supposed.
 _RULE_OR_SUPPOSED = re.compile(
@@ -39,14 +39,10 @@ _OWN = re.compile(
 def in_rule_question(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies in a question about the rules or a supposed case (and the
     sentence does not say what the partner has)."""
-    offset = 0
-    for sentence in sentences(text):
-        begin = text.find(sentence, offset)
-        if begin < 0:
+    for begin, finish in sentence_spans(text):
+        if not (begin <= start and end <= finish):
             continue
-        offset = begin + len(sentence)
-        if not (begin <= start and end <= offset):
-            continue
+        sentence = text[begin:finish]
         asked = sentence.rstrip().endswith("?") or bool(_SUPPOSED.search(sentence))
         return asked and bool(_RULE_OR_SUPPOSED.search(sentence)) and not _OWN.search(sentence)
     return False

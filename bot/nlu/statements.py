@@ -457,6 +457,11 @@ def sentences(text: str) -> list[str]:
     return [match.group() for match in _SENTENCES.finditer(text or "")]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of `sentences(text)` starts and ends in `text`."""
+    return [match.span() for match in _SENTENCES.finditer(text or "")]
+
+
 # Clauses: negation reaches up to a comma, semicolon, dash or a coordinating word.
 # Whitespace before a break is matched only from its first character: tried from every character
 # of a long run of spaces, the search would take quadratic time.

@@ -180,6 +180,18 @@ ENGLISH_START = (
 )
 
 
+def training_intents() -> dict[str, str]:
+    """Every training example's text and its full intent ("faq/revenue"), both languages."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    root = Path(__file__).resolve().parents[2]
+    examples = {}
+    for path in sorted((root / "data" / "nlu").rglob("*.yml")):
+        for example in load_data(str(path)).intent_examples:
+            examples[example.get("text")] = example.get_full_intent()
+    return examples
+
+
 def ask(text: str) -> str:
     assert text in MODEL_DECIDED, text
     return text

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from bot.conversation import intents
 from bot.conversation.texts import question
 from bot.nlu.language import detect
-from tests.e2e.conftest import MODEL_DECIDED, TOKEN, Assistant, ask, http, texts, verdicts
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.conftest import (
+    MODEL_DECIDED,
+    TOKEN,
+    Assistant,
+    ask,
+    http,
+    texts,
+    training_intents,
+    verdicts,
+)
 
 
 def test_phrasings_left_to_the_model_are_training_examples() -> None:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    examples = {}
-    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
-        for example in load_data(str(path)).intent_examples:
-            examples[example.get("text")] = example.get_full_intent()
+    examples = training_intents()
     for text, intent in MODEL_DECIDED.items():
         assert examples.get(text) == intent, text
 

@@ -10,15 +10,12 @@ question), and the confirmation is the button's payload.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 
 from bot.conversation import intents
 from bot.eligibility import FACT_SPECS
-from tests.e2e.conftest import Assistant, verdicts
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.conftest import Assistant, training_intents, verdicts
 
 START = {
     "de": "Wir sind seit 14 Monaten indirekter Wiederverkäufer. Können wir uns registrieren?",
@@ -38,12 +35,7 @@ LANGUAGES = ("de", "en")
 
 
 def test_the_requests_are_training_examples_of_their_intents() -> None:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    examples = {}
-    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
-        for example in load_data(str(path)).intent_examples:
-            examples[example.get("text")] = example.get_full_intent()
+    examples = training_intents()
     for intent, texts in REQUESTS.items():
         for text in texts.values():
             assert examples.get(text) == intent, text
